@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, dependencies pointing down only:
+//   executables (bizcached, bizctl)  →  BizServer, BizClient
+//   adapters (BizSystem, BizRedis, BizPostgres)  →  BizCore + one C shim each
+//   BizCore: pure logic, no I/O
+let package = Package(
+    name: "bizcached",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "bizcached", targets: ["bizcached"]),
+        .executable(name: "bizctl", targets: ["bizctl"]),
+    ],
+    targets: [
+        // C shims: a modulemap and one header each, nothing else.
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CLinux"),
+
+        // Core: phone numbers, the line protocol, the LRU, configuration. No I/O.
+        .target(name: "BizCore"),
+
+        // Adapters: each owns its C handles and speaks typed Swift upward.
+        .target(name: "BizSystem", dependencies: ["CLinux", "BizCore"]),
+        .target(name: "BizRedis", dependencies: ["CHiredis", "BizCore"]),
+        .target(
+            name: "BizPostgres",
+            dependencies: ["CLibpq", "BizCore"],
+            plugins: ["EmbedMigrations"]
+        ),
+
+        // Services.
+        .target(name: "BizServer", dependencies: ["BizCore", "BizSystem", "BizRedis", "BizPostgres"]),
+        .target(name: "BizClient", dependencies: ["BizCore", "BizSystem"]),
+
+        // Executables: parse arguments, wire parts together.
+        .executableTarget(name: "bizcached", dependencies: ["BizServer", "BizSystem", "BizCore"]),
+        .executableTarget(name: "bizctl", dependencies: ["BizClient", "BizPostgres", "BizSystem", "BizCore"]),
+
+        // Build tooling: SQL migrations under migrations/ are compiled into BizPostgres.
+        .executableTarget(name: "embed-migrations", path: "Plugins/EmbedMigrationsTool"),
+        .plugin(
+            name: "EmbedMigrations",
+            capability: .buildTool(),
+            dependencies: ["embed-migrations"]
+        ),
+
+        // Tests mirror Sources/.
+        .target(
+            name: "BizTestSupport",
+            dependencies: ["BizCore", "BizSystem", "BizRedis", "BizPostgres", "BizClient"],
+            path: "Tests/BizTestSupport"
+        ),
+        .testTarget(name: "BizCoreTests", dependencies: ["BizCore"]),
+        .testTarget(name: "BizRedisTests", dependencies: ["BizRedis", "BizTestSupport"]),
+        .testTarget(name: "BizPostgresTests", dependencies: ["BizPostgres", "BizTestSupport"]),
+        .testTarget(
+            name: "BizServerTests",
+            dependencies: ["BizServer", "BizClient", "BizTestSupport", "bizcached", "bizctl"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

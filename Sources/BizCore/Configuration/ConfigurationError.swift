@@ -1,0 +1,17 @@
+/// A configuration value (flag, environment variable or file entry) that cannot be used.
+public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `name` was given a value that does not fit; `reason` says what would.
+    case invalidValue(name: String, reason: String)
+    /// A required value was not given.
+    case missing(name: String)
+    /// A flag the program does not know.
+    case unknownOption(String)
+
+    public var description: String {
+        switch self {
+        case .invalidValue(let name, let reason): "invalid \(name): \(reason)"
+        case .missing(let name): "\(name) is required"
+        case .unknownOption(let option): "unknown option '\(option)'"
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// Placeholder so SwiftPM sees the target; replaced by real sources.

@@ -1,0 +1,12 @@
+#ifndef BIZCACHED_CLINUX_SHIM_H
+#define BIZCACHED_CLINUX_SHIM_H
+// Linux interfaces that Swift's Glibc module does not export.
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <signal.h>
+
+// accept4 is declared only under _GNU_SOURCE.
+extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+#endif
