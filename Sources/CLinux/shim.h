@@ -9,4 +9,8 @@
 
 // accept4 is declared only under _GNU_SOURCE.
 extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+
+// pthread_setname_np is declared only under _GNU_SOURCE.
+#include <pthread.h>
+extern int pthread_setname_np(pthread_t thread, const char *name);
 #endif

@@ -1,1 +1,66 @@
-print("bizcached")
+import BizCore
+import BizServer
+import BizSystem
+import Dispatch
+import Glibc
+
+// bizcached: parse the configuration, open the socket (or take systemd's), serve until
+// SIGTERM or SIGINT, then drain and exit 0. Exit codes follow sysexits.h.
+
+SignalWatcher.blockSignals()
+
+let configuration: DaemonConfiguration
+do {
+    switch try DaemonConfiguration.parse(
+        arguments: Array(CommandLine.arguments.dropFirst()),
+        environment: ProcessEnvironment.variables,
+        processorCount: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    {
+    case .help:
+        print(DaemonConfiguration.usage, terminator: "")
+        exit(0)
+    case .run(let parsed):
+        configuration = parsed
+    }
+} catch {
+    ProcessEnvironment.printError("\(error)\nTry 'bizcached --help'.")
+    exit(64)  // EX_USAGE
+}
+Log.level = configuration.logLevel
+
+let listener: UnixListener
+do {
+    if let inherited = try SocketActivation.listeningDescriptors().first {
+        listener = try UnixListener(inheritedDescriptor: inherited)
+    } else {
+        listener = try UnixListener(path: configuration.socketPath)
+    }
+} catch {
+    Log.error("cannot listen", ["socket": configuration.socketPath, "error": "\(error)"])
+    exit(69)  // EX_UNAVAILABLE
+}
+
+let server: Server
+do {
+    server = try Server(configuration: configuration, listener: listener)
+    try server.start()
+} catch {
+    Log.error("cannot start", ["error": error.description])
+    listener.close()
+    exit(71)  // EX_OSERR
+}
+Log.info("started", ["pid": String(getpid()), "version": BizcachedVersion.current])
+
+SignalWatcher.start { signal in
+    switch signal {
+    case .terminate, .interrupt:
+        Log.info("stopping", ["signal": "\(signal)"])
+        server.shutdown()
+    case .hangup:
+        Log.info("ignoring SIGHUP: configuration reload is not supported yet")
+    }
+}
+
+server.waitUntilStopped()
+Log.info("stopped")
+exit(0)

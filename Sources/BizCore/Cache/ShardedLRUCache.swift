@@ -1,0 +1,53 @@
+import Synchronization
+
+/// An `LRUCache` split into independently locked shards by key hash, so that event loops
+/// on different cores rarely wait for one another. Capacity is divided evenly between
+/// the shards (rounded up), so the total may exceed `capacity` by less than one entry per shard.
+public final class ShardedLRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private final class Shard: Sendable {
+        let cache: Mutex<LRUCache<Key, Value>>
+        init(_ cache: LRUCache<Key, Value>) { self.cache = Mutex(cache) }
+    }
+
+    private let shards: [Shard]
+
+    /// - Parameters:
+    ///   - capacity: entries kept in all; 0 disables caching.
+    ///   - timeToLive: nanoseconds an entry stays valid.
+    ///   - shardCount: number of independently locked parts.
+    public init(capacity: Int, timeToLive: UInt64, shardCount: Int = 16) {
+        let shardCount = max(1, min(shardCount, max(capacity, 1)))
+        let perShard = capacity == 0 ? 0 : (capacity + shardCount - 1) / shardCount
+        shards = (0..<shardCount).map { _ in Shard(LRUCache(capacity: perShard, timeToLive: timeToLive)) }
+    }
+
+    private func shard(for key: Key) -> Shard {
+        shards[Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))]
+    }
+
+    /// The unexpired value for `key`, marked most recently used.
+    public func value(forKey key: Key, now: UInt64) -> Value? {
+        shard(for: key).cache.withLock { $0.value(forKey: key, now: now) }
+    }
+
+    /// Inserts or replaces a value.
+    public func insert(_ value: Value, forKey key: Key, now: UInt64) {
+        shard(for: key).cache.withLock { $0.insert(value, forKey: key, now: now) }
+    }
+
+    /// Removes the entry for `key`, if any.
+    @discardableResult
+    public func removeValue(forKey key: Key) -> Bool {
+        shard(for: key).cache.withLock { $0.removeValue(forKey: key) }
+    }
+
+    /// Removes every entry.
+    public func removeAll() {
+        for shard in shards { shard.cache.withLock { $0.removeAll() } }
+    }
+
+    /// Entries held in all shards.
+    public var count: Int {
+        shards.reduce(0) { total, shard in total + shard.cache.withLock { $0.count } }
+    }
+}

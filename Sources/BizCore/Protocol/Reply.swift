@@ -1,0 +1,27 @@
+/// The encoded reply lines of the protocol, each ending in `\n`.
+public enum Reply {
+    /// `PONG\n`
+    public static let pong: [UInt8] = Array("PONG\n".utf8)
+    /// `OK\n`
+    public static let ok: [UInt8] = Array("OK\n".utf8)
+    /// `NOTFOUND\n`
+    public static let notFound: [UInt8] = Array("NOTFOUND\n".utf8)
+    /// `BYE\n`
+    public static let bye: [UInt8] = Array("BYE\n".utf8)
+
+    /// `OK <json>\n`. The JSON must be one line.
+    public static func ok(json: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(json.utf8.count + 4)
+        bytes += "OK ".utf8
+        bytes += json.utf8
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    /// `ERR <CODE> <message>\n`; any line break in the message becomes a space.
+    public static func error(_ error: ProtocolError) -> [UInt8] {
+        let message = error.message.map { $0 == "\n" || $0 == "\r" ? " " : $0 }
+        return Array("ERR \(error.code.rawValue) \(String(message))\n".utf8)
+    }
+}

@@ -1,0 +1,83 @@
+/// Parses one request line (without its `\n`; a trailing `\r` is ignored) into a `Command`.
+///
+/// Verbs are ASCII and case-insensitive. `GET` and `INVALIDATE` take the rest of the line
+/// after exactly one space as the phone number, so `GET +1 (555) 010-0001` works.
+public struct RequestParser: Sendable {
+    public let phoneParser: PhoneNumberParser
+
+    public init(phoneParser: PhoneNumberParser = PhoneNumberParser()) {
+        self.phoneParser = phoneParser
+    }
+
+    /// Parses a line given as bytes.
+    public func parse(_ line: some BidirectionalCollection<UInt8>) -> Result<Command, ProtocolError> {
+        var end = line.endIndex
+        if end > line.startIndex, line[line.index(before: end)] == UInt8(ascii: "\r") {
+            end = line.index(before: end)
+        }
+        let body = line[line.startIndex..<end]
+        guard !body.isEmpty else { return .failure(ProtocolError(.badRequest, "empty request line")) }
+
+        let space = body.firstIndex(of: UInt8(ascii: " "))
+        let verb = body[body.startIndex..<(space ?? body.endIndex)]
+        let argument = space.map { body[body.index(after: $0)...] }
+
+        switch Verb(verb) {
+        case .get:
+            return phone(argument, verb: "GET").map(Command.get)
+        case .invalidate:
+            return phone(argument, verb: "INVALIDATE").map(Command.invalidate)
+        case .ping:
+            return argument == nil ? .success(.ping) : .failure(noArguments("PING"))
+        case .stats:
+            return argument == nil ? .success(.stats) : .failure(noArguments("STATS"))
+        case .quit:
+            return argument == nil ? .success(.quit) : .failure(noArguments("QUIT"))
+        case nil:
+            return .failure(ProtocolError(.badRequest, "unknown verb '\(Self.printable(verb))'"))
+        }
+    }
+
+    private func phone(_ argument: (some Collection<UInt8>)?, verb: String) -> Result<PhoneNumber, ProtocolError> {
+        guard let argument else {
+            return .failure(ProtocolError(.badRequest, "\(verb) takes one phone number"))
+        }
+        do {
+            return .success(try phoneParser.parse(argument))
+        } catch {
+            return .failure(ProtocolError(.badPhone, "not a phone number: \(error)"))
+        }
+    }
+
+    private func noArguments(_ verb: String) -> ProtocolError {
+        ProtocolError(.badRequest, "\(verb) takes no arguments")
+    }
+
+    /// A short, safe rendering of client bytes for an error message.
+    private static func printable(_ bytes: some Collection<UInt8>) -> String {
+        let shown = bytes.prefix(16).map { (0x21...0x7E).contains($0) ? Character(Unicode.Scalar($0)) : "?" }
+        return String(shown) + (bytes.count > 16 ? "..." : "")
+    }
+}
+
+/// The verbs of the protocol, matched without regard to ASCII case.
+private enum Verb {
+    case get, invalidate, ping, stats, quit
+
+    init?(_ bytes: some Collection<UInt8>) {
+        guard bytes.count <= 10 else { return nil }
+        var upper: [UInt8] = []
+        upper.reserveCapacity(10)
+        for byte in bytes {
+            upper.append((UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) ? byte - 32 : byte)
+        }
+        switch upper {
+        case Array("GET".utf8): self = .get
+        case Array("INVALIDATE".utf8): self = .invalidate
+        case Array("PING".utf8): self = .ping
+        case Array("STATS".utf8): self = .stats
+        case Array("QUIT".utf8): self = .quit
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,276 @@
+import BizCore
+import BizSystem
+import CLinux
+import Glibc
+
+/// One thread's epoll loop: accepts clients from the shared listener, reads their request
+/// lines, answers cache hits at once and hands misses to the backend pool, whose answers
+/// come back through the loop's mailbox.
+///
+/// Everything here is confined to the loop's thread; other threads reach it only through
+/// `LoopMailbox`.
+final class EventLoop {
+    /// Bytes of unsent replies above which a client's requests are no longer read.
+    static let outputHighWater = 4 << 20
+    /// Outstanding backend answers above which a client's requests are no longer read.
+    static let heldHighWater = 4096
+    /// How long shutdown waits for in-flight answers before closing anyway.
+    static let drainTimeout: UInt64 = 5_000_000_000
+
+    private let name: String
+    private let epoll: Epoll
+    private let mailbox: LoopMailbox
+    private let listener: UnixListener
+    private let settings: LookupSettings
+    private let backend: BackendPool
+    private let maximumConnections: Int
+    private var connections: [Int32: ClientConnection] = [:]
+    private var nextConnectionID: UInt64 = 0
+    private var now: UInt64 = MonotonicClock.nanoseconds()
+    private var drainDeadline: UInt64?
+    private var lastAcceptErrorLog: UInt64 = 0
+    private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+
+    init(
+        name: String, mailbox: LoopMailbox, listener: UnixListener, settings: LookupSettings,
+        backend: BackendPool, maximumConnections: Int
+    ) throws(SystemCallError) {
+        self.name = name
+        self.epoll = try Epoll()
+        self.mailbox = mailbox
+        self.listener = listener
+        self.settings = settings
+        self.backend = backend
+        self.maximumConnections = maximumConnections
+        try epoll.add(listener.descriptor, interest: .exclusivelyReadable)
+        try epoll.add(mailbox.notifier.descriptor, interest: .readable)
+    }
+
+    deinit { readBuffer.deallocate() }
+
+    /// Serves until a drain has finished.
+    func run() {
+        while true {
+            epoll.wait(timeoutMilliseconds: drainDeadline == nil ? -1 : 100) { event in
+                handle(event)
+            }
+            now = MonotonicClock.nanoseconds()
+            if let deadline = drainDeadline {
+                if connections.isEmpty { return }
+                if now >= deadline {
+                    Log.warning("closing connections that did not finish in time", [
+                        "loop": name, "connections": String(connections.count),
+                    ])
+                    for connection in Array(connections.values) { close(connection) }
+                    return
+                }
+            }
+        }
+    }
+
+    private func handle(_ event: Epoll.Event) {
+        if event.descriptor == listener.descriptor {
+            acceptClients()
+        } else if event.descriptor == mailbox.notifier.descriptor {
+            for message in mailbox.collect() { receive(message) }
+        } else if let connection = connections[event.descriptor] {
+            if event.isReadable || event.isClosed { read(connection) }
+            if event.isWritable, connections[event.descriptor] === connection { flush(connection) }
+        }
+    }
+
+    // MARK: Accepting
+
+    private func acceptClients() {
+        guard drainDeadline == nil else { return }
+        for _ in 0..<64 {
+            let descriptor: Int32
+            do {
+                guard let accepted = try listener.accept() else { return }
+                descriptor = accepted
+            } catch {
+                if now &- lastAcceptErrorLog > 1_000_000_000 {
+                    lastAcceptErrorLog = now
+                    Log.error("accept failed", ["loop": name, "error": error.description])
+                }
+                return
+            }
+            if settings.stats.connectionOpened() > maximumConnections {
+                let refusal = Reply.error(ProtocolError(.unavailable, "too many connections"))
+                refusal.withUnsafeBytes { _ = Glibc.write(descriptor, $0.baseAddress, $0.count) }
+                Glibc.close(descriptor)
+                settings.stats.connectionClosed()
+                settings.stats.recordError(.unavailable)
+                continue
+            }
+            do {
+                try epoll.add(descriptor, interest: .readable)
+            } catch {
+                Log.error("epoll registration failed", ["loop": name, "error": error.description])
+                Glibc.close(descriptor)
+                settings.stats.connectionClosed()
+                continue
+            }
+            nextConnectionID &+= 1
+            // The descriptor in the low bits finds the connection; the counter above them
+            // tells it from an earlier client that had the same descriptor.
+            let id = nextConnectionID << 32 | UInt64(UInt32(bitPattern: descriptor))
+            let connection = ClientConnection(descriptor: descriptor, id: id, maximumLineLength: 1024)
+            connection.registeredInterest = Epoll.Interest.readable.rawValue
+            connections[descriptor] = connection
+        }
+    }
+
+    // MARK: Reading and answering
+
+    private func read(_ connection: ClientConnection) {
+        guard !connection.isReadingStopped else {
+            // Only a hang-up can bring us here: nothing more will be read or written.
+            if connection.isIdle { close(connection) }
+            return
+        }
+        let count = Glibc.read(connection.descriptor, readBuffer.baseAddress, readBuffer.count)
+        if count > 0 {
+            connection.input.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
+            answerLines(connection)
+        } else if count == 0 {
+            // The client closed its side: answer what it sent, then close ours.
+            connection.isReadingStopped = true
+            connection.closesWhenDone = true
+        } else if errno != EAGAIN && errno != EINTR {
+            close(connection)
+            return
+        }
+        flush(connection)
+    }
+
+    private func answerLines(_ connection: ClientConnection) {
+        while !connection.isReadingStopped {
+            switch connection.input.nextLine() {
+            case .incomplete:
+                return
+            case .tooLong:
+                reject(connection, ProtocolError(.tooLong, "request line longer than 1024 bytes; closing"))
+                connection.isReadingStopped = true
+                connection.closesWhenDone = true
+            case .line(let line):
+                answer(line, on: connection)
+            }
+        }
+    }
+
+    private func answer(_ line: ArraySlice<UInt8>, on connection: ClientConnection) {
+        switch settings.parser.parse(line) {
+        case .failure(let error):
+            reject(connection, error)
+        case .success(.get(let phone)):
+            if let reply = settings.cache.value(forKey: phone, now: now) {
+                settings.stats.recordHit(.l1)
+                connection.send(reply)
+            } else {
+                askBackend(.lookup(phone), for: connection)
+            }
+        case .success(.invalidate(let phone)):
+            settings.cache.removeValue(forKey: phone)
+            if settings.redis == nil {
+                connection.send(Reply.ok)
+            } else {
+                askBackend(.invalidate(phone), for: connection)
+            }
+        case .success(.ping):
+            connection.send(Reply.pong)
+        case .success(.stats):
+            let json = settings.stats.json(
+                now: now, l1Entries: settings.cache.count, l1Capacity: settings.l1Capacity,
+                redisConfigured: settings.redis != nil)
+            connection.send(Reply.ok(json: json))
+        case .success(.quit):
+            connection.send(Reply.bye)
+            connection.isReadingStopped = true
+            connection.closesWhenDone = true
+        }
+    }
+
+    private func reject(_ connection: ClientConnection, _ error: ProtocolError) {
+        settings.stats.recordError(error.code)
+        connection.send(Reply.error(error))
+    }
+
+    private func askBackend(_ kind: BackendJob.Kind, for connection: ClientConnection) {
+        let sequence = connection.reserveReply()
+        backend.submit(BackendJob(kind: kind, mailbox: mailbox, connectionID: connection.id, sequence: sequence))
+    }
+
+    // MARK: Messages from other threads
+
+    private func receive(_ message: LoopMailbox.Message) {
+        switch message {
+        case .completed(let completion):
+            // Look the connection up by id: its descriptor may belong to a newer client now.
+            let descriptor = Int32(bitPattern: UInt32(truncatingIfNeeded: completion.connectionID))
+            guard let connection = connections[descriptor], connection.id == completion.connectionID else { return }
+            connection.complete(sequence: completion.sequence, reply: completion.reply)
+            flush(connection)
+        case .drain:
+            startDraining()
+        }
+    }
+
+    private func startDraining() {
+        guard drainDeadline == nil else { return }
+        drainDeadline = now &+ Self.drainTimeout
+        epoll.remove(listener.descriptor)
+        for connection in Array(connections.values) {
+            // Requests already sent are answered; nothing after them is read.
+            if !connection.isReadingStopped { read(connection) }
+            guard connections[connection.descriptor] === connection else { continue }
+            connection.isReadingStopped = true
+            connection.closesWhenDone = true
+            flush(connection)
+        }
+    }
+
+    // MARK: Writing
+
+    private func flush(_ connection: ClientConnection) {
+        var failed = false
+        connection.drainOutput { bytes in
+            while true {
+                let sent = Glibc.write(connection.descriptor, bytes.baseAddress, bytes.count)
+                if sent >= 0 { return sent }
+                if errno == EINTR { continue }
+                if errno != EAGAIN { failed = true }
+                return 0
+            }
+        }
+        if failed || (connection.closesWhenDone && connection.isIdle) {
+            close(connection)
+            return
+        }
+        let backlogged =
+            connection.unsentByteCount > Self.outputHighWater || connection.heldCount > Self.heldHighWater
+        connection.isReadPaused = backlogged
+        updateInterest(connection)
+    }
+
+    private func updateInterest(_ connection: ClientConnection) {
+        var interest: Epoll.Interest = []
+        if !connection.isReadingStopped && !connection.isReadPaused { interest.insert(.readable) }
+        if connection.unsentByteCount > 0 { interest.insert(.writable) }
+        guard interest.rawValue != connection.registeredInterest else { return }
+        do {
+            try epoll.modify(connection.descriptor, interest: interest)
+            connection.registeredInterest = interest.rawValue
+        } catch {
+            Log.error("epoll registration failed", ["loop": name, "error": error.description])
+            close(connection)
+        }
+    }
+
+    private func close(_ connection: ClientConnection) {
+        guard connections.removeValue(forKey: connection.descriptor) != nil else { return }
+        epoll.remove(connection.descriptor)
+        Glibc.close(connection.descriptor)
+        settings.stats.connectionClosed()
+    }
+}

@@ -1,0 +1,87 @@
+import BizCore
+import BizSystem
+import Dispatch
+import Synchronization
+
+/// The bizcached daemon: event loops on a shared listener, a backend pool behind them,
+/// and an orderly shutdown.
+public final class Server: Sendable {
+    private let configuration: DaemonConfiguration
+    private let listener: UnixListener
+    private let settings: LookupSettings
+    private let mailboxes: [LoopMailbox]
+    private let stopped = DispatchGroup()
+    private let isDraining = Atomic<Bool>(false)
+
+    /// The counters `STATS` reports.
+    public var stats: ServerStats { settings.stats }
+
+    /// Prepares a server on a listening socket; nothing runs until `start()`.
+    public init(configuration: DaemonConfiguration, listener: UnixListener) throws(SystemCallError) {
+        self.configuration = configuration
+        self.listener = listener
+        self.settings = LookupSettings(
+            cache: ShardedLRUCache(
+                capacity: configuration.l1Capacity,
+                timeToLive: UInt64(configuration.ttlSeconds) * 1_000_000_000),
+            l1Capacity: configuration.l1Capacity,
+            ttlSeconds: configuration.ttlSeconds,
+            redis: configuration.redis,
+            databaseURL: configuration.databaseURL,
+            stats: ServerStats(startedAt: MonotonicClock.nanoseconds()),
+            parser: RequestParser(phoneParser: PhoneNumberParser(defaultCountryCode: configuration.defaultCountryCode)))
+        var mailboxes: [LoopMailbox] = []
+        for _ in 0..<configuration.eventLoops { mailboxes.append(try LoopMailbox()) }
+        self.mailboxes = mailboxes
+    }
+
+    /// Starts the backend workers and the event loops.
+    public func start() throws(SystemCallError) {
+        let backend = BackendPool(settings: settings, workers: configuration.backendWorkers)
+        for (number, mailbox) in mailboxes.enumerated() {
+            let loop = try EventLoop(
+                name: "loop-\(number)", mailbox: mailbox, listener: listener, settings: settings,
+                backend: backend, maximumConnections: configuration.maxConnections)
+            stopped.enter()
+            let box = LoopBox(loop)
+            Threads.start(name: "loop-\(number)") { [stopped] in
+                box.take().run()
+                stopped.leave()
+            }
+        }
+        Log.info("listening", [
+            "socket": listener.path ?? "(inherited)",
+            "activated": listener.ownsPath ? "no" : "yes",
+            "loops": String(configuration.eventLoops),
+            "backend_workers": String(configuration.backendWorkers),
+            "l1_capacity": String(configuration.l1Capacity),
+            "ttl": String(configuration.ttlSeconds),
+            "redis": configuration.redis?.description ?? "none",
+        ])
+    }
+
+    /// Stops accepting, answers requests already received, then closes every connection.
+    /// Safe to call more than once and from any thread.
+    public func shutdown() {
+        guard !isDraining.exchange(true, ordering: .relaxed) else { return }
+        for mailbox in mailboxes { mailbox.post(.drain) }
+    }
+
+    /// Blocks until every loop has drained, then closes the listener (removing the socket
+    /// file if this process created it).
+    public func waitUntilStopped() {
+        stopped.wait()
+        listener.close()
+    }
+}
+
+/// Hands a freshly built, not-yet-running event loop to the thread that will own it.
+private final class LoopBox: @unchecked Sendable {
+    // Written once before the thread starts and read once by that thread: never shared.
+    private var loop: EventLoop?
+    init(_ loop: EventLoop) { self.loop = loop }
+    func take() -> EventLoop {
+        defer { loop = nil }
+        return loop!
+    }
+}
