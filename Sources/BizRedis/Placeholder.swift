@@ -1,1 +1,0 @@
-// Placeholder so SwiftPM sees the target; replaced by real sources.
