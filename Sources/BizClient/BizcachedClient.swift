@@ -79,7 +79,7 @@ public final class BizcachedClient {
     /// Writes bytes as they are, for tests of malformed input.
     public func sendRaw(_ bytes: [UInt8]) throws(ClientError) {
         let result = bytes.withUnsafeBytes { buffer in
-            Result { () throws(SystemCallError) in try FileDescriptor.writeAll(descriptor, buffer) }
+            Result { () throws(SystemCallError) in try UnixSocket.sendAll(descriptor, buffer) }
         }
         if case .failure(let error) = result { throw .connectionLost(error.description) }
     }

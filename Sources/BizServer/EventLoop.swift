@@ -235,13 +235,11 @@ final class EventLoop {
     private func flush(_ connection: ClientConnection) {
         var failed = false
         connection.drainOutput { bytes in
-            while true {
-                let sent = Glibc.write(connection.descriptor, bytes.baseAddress, bytes.count)
-                if sent >= 0 { return sent }
-                if errno == EINTR { continue }
-                if errno != EAGAIN { failed = true }
+            guard let sent = UnixSocket.sendSome(connection.descriptor, bytes) else {
+                failed = true
                 return 0
             }
+            return sent
         }
         if failed || (connection.closesWhenDone && connection.isIdle) {
             close(connection)

@@ -17,6 +17,31 @@ public enum UnixSocket {
         return descriptor
     }
 
+    /// Sends all of `bytes` on a blocking socket. A peer that has gone away is an `EPIPE`
+    /// error, never a SIGPIPE that kills the process.
+    public static func sendAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemCallError) {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = send(descriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            if sent < 0 {
+                if errno == EINTR { continue }
+                throw SystemCallError("send")
+            }
+            offset += sent
+        }
+    }
+
+    /// Sends what a non-blocking socket takes now: the count sent, 0 when it is full, or nil
+    /// when the connection is broken. Never raises SIGPIPE.
+    public static func sendSome(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int? {
+        while true {
+            let sent = send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+            if sent >= 0 { return sent }
+            if errno == EINTR { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : nil
+        }
+    }
+
     /// Sets receive and send timeouts on a blocking socket.
     public static func setTimeout(_ descriptor: Int32, seconds: Double) {
         var value = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1_000_000))

@@ -1,0 +1,145 @@
+import BizClient
+import BizCore
+import BizTestSupport
+import Foundation
+import Glibc
+import Testing
+
+/// Starting, refusing to start, and stopping.
+@Suite struct LifecycleTests {
+    @Test func theSocketIsCreatedWithMode0660() throws {
+        let fixture = try ServerFixture(withRedis: false)
+        var status = stat()
+        #expect(stat(fixture.daemon.socketPath, &status) == 0)
+        #expect(status.st_mode & 0o777 == 0o660)
+        #expect(status.st_mode & S_IFMT == S_IFSOCK)
+    }
+
+    @Test func sigtermAnswersWhatIsInFlightRemovesTheSocketAndExitsZero() throws {
+        let fixture = try ServerFixture()
+        for number in 0..<50 {
+            try fixture.insertBusiness(name: "Drain \(number)", publicPhone: "+1555050\(String(format: "%04d", number))")
+        }
+        let idle = try fixture.daemon.client()
+        #expect(try idle.request("PING") == .pong)
+
+        // 50 uncached lookups are sent, and SIGTERM follows before their answers are read.
+        let busy = try fixture.daemon.client()
+        try busy.sendRaw(Array((0..<50).map { "GET +1555050\(String(format: "%04d", $0))\n" }.joined().utf8))
+        usleep(20_000)
+        #expect(fixture.daemon.terminate() == 0)
+
+        for number in 0..<50 {
+            let line = try busy.readLine()
+            #expect(line.hasPrefix("OK {") && line.contains("Drain \(number)\""), "reply \(number): \(line.prefix(60))")
+        }
+        #expect(busy.readsEndOfFile())
+        #expect(idle.readsEndOfFile())
+        #expect(access(fixture.daemon.socketPath, F_OK) != 0, "socket file left behind")
+        #expect(fixture.daemon.log.contains("msg=stopped"))
+    }
+
+    @Test func sigintAlsoStopsCleanly() throws {
+        let fixture = try ServerFixture(withRedis: false)
+        fixture.daemon.child.signal(SIGINT)
+        #expect(fixture.daemon.child.wait(seconds: 10) == 0)
+        #expect(access(fixture.daemon.socketPath, F_OK) != 0)
+    }
+
+    @Test func aStaleSocketFileIsReplaced() throws {
+        let database = try PostgresTestDatabase()
+        _ = try database.applyMigrations()
+        // A daemon killed with SIGKILL leaves its socket file behind.
+        let first = try DaemonProcess(arguments: ["--database-url", database.url])
+        first.child.signal(SIGKILL)
+        first.child.wait()
+        #expect(access(first.socketPath, F_OK) == 0)
+
+        let second = try DaemonProcess(arguments: ["--database-url", database.url], socketPath: first.socketPath)
+        #expect(try BizcachedClient(socketPath: first.socketPath).request("PING") == .pong)
+        #expect(second.terminate() == 0)
+    }
+
+    @Test func refusesToStartWhereALiveDaemonAnswers() throws {
+        let fixture = try ServerFixture(withRedis: false)
+        let second = try DaemonProcess(
+            arguments: ["--database-url", fixture.database.url], socketPath: fixture.daemon.socketPath,
+            waitUntilReady: false)
+        let status = second.child.wait(seconds: 10)
+        #expect(status == 69)
+        #expect(second.log.contains("another server is already listening"))
+        #expect(try fixture.daemon.request("PING") == .pong)
+    }
+
+    @Test func refusesToReplaceAFileThatIsNotASocket() throws {
+        let path = NSTemporaryDirectory() + "not-a-socket-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: path, contents: Data("keep me".utf8))
+        defer { unlink(path) }
+        let result = try ChildProcess.run(
+            try BuildProducts.path(of: "bizcached"), ["--socket", path, "--database-url", "dbname=unused"])
+        #expect(result.status == 69)
+        #expect(result.output.contains("is not a socket"))
+        #expect((try? String(contentsOfFile: path, encoding: .utf8)) == "keep me")
+    }
+
+    @Test(arguments: [
+        (["--l1-capacity", "lots"], "--l1-capacity"),
+        (["--ttl", "0"], "--ttl"),
+        (["--redis-url", "http://x"], "REDIS_URL"),
+        (["--frobnicate"], "--frobnicate"),
+        (["--default-country-code", "0"], "--default-country-code"),
+    ])
+    func badConfigurationExits64WithAClearMessage(arguments: [String], mentions: String) throws {
+        let result = try ChildProcess.run(
+            try BuildProducts.path(of: "bizcached"), ["--database-url", "dbname=unused"] + arguments, environment: [:])
+        #expect(result.status == 64)
+        #expect(result.output.hasPrefix("error: "))
+        #expect(result.output.contains(mentions))
+    }
+
+    @Test func missingDatabaseURLIsAUsageError() throws {
+        let result = try ChildProcess.run(try BuildProducts.path(of: "bizcached"), [], environment: [:])
+        #expect(result.status == 64)
+        #expect(result.output.contains("DATABASE_URL"))
+    }
+
+    @Test func helpExitsZeroAndNamesEveryOption() throws {
+        let result = try ChildProcess.run(try BuildProducts.path(of: "bizcached"), ["--help"], environment: [:])
+        #expect(result.status == 0)
+        for option in ["--socket", "--database-url", "--redis-url", "--l1-capacity", "--ttl"] {
+            #expect(result.output.contains(option))
+        }
+    }
+
+    @Test func theDatabasePasswordNeverReachesTheLog() throws {
+        let database = try PostgresTestDatabase()
+        _ = try database.applyMigrations()
+        let daemon = try DaemonProcess(arguments: [
+            "--database-url", database.connectionString + " password=hunter2-secret",
+            "--redis-url", "redis://:redis-secret@127.0.0.1:1/0",
+        ])
+        // Nothing listens on port 1, so Redis fails and its failure is logged; the test
+        // server's trust authentication accepts the unused password.
+        #expect(try daemon.request("GET 5550100001") == .notFound)
+        #expect(daemon.terminate() == 0)
+        #expect(daemon.log.contains("redis unavailable"))
+        #expect(daemon.log.contains("postgres connected"))
+        #expect(!daemon.log.contains("hunter2-secret"))
+        #expect(!daemon.log.contains("redis-secret"))
+    }
+
+    @Test func aClientOverTheConnectionLimitIsToldSo() throws {
+        let fixture = try ServerFixture(withRedis: false, arguments: ["--max-connections", "2"])
+        let first = try fixture.daemon.client()
+        let second = try fixture.daemon.client()
+        #expect(try first.request("PING") == .pong)
+        #expect(try second.request("PING") == .pong)
+        let third = try fixture.daemon.client()
+        let line = try third.readLine()
+        #expect(line.hasPrefix("ERR UNAVAILABLE"))
+        #expect(third.readsEndOfFile())
+        first.close()
+        usleep(100_000)
+        #expect(try fixture.daemon.request("PING") == .pong)
+    }
+}

@@ -1,0 +1,132 @@
+import BizClient
+import BizCore
+import BizTestSupport
+import Foundation
+import Testing
+
+/// The lookup path end to end: PostgreSQL fills Redis and the LRU, later lookups use them.
+@Suite struct LookupTierTests {
+    @Test func firstLookupComesFromPostgresThenRedisHoldsItThenTheLRUAnswers() throws {
+        let fixture = try ServerFixture()
+        let id = try fixture.insertBusiness(
+            name: "Acme Plumbing", publicPhone: "+15550100001", twilioPhone: "+15550100002",
+            type: "plumber", settings: #"{"tz": "America/Chicago"}"#)
+
+        let first = try #require(try fixture.lookup("+1 (555) 010-0001"))
+        #expect(first["id"] as? String == id)
+        #expect(first["name"] as? String == "Acme Plumbing")
+        #expect(first["public_phone"] as? String == "+15550100001")
+        #expect(first["twilio_phone"] as? String == "+15550100002")
+        #expect((first["custom_settings"] as? [String: Any])?["tz"] as? String == "America/Chicago")
+        #expect(try fixture.daemon.hits("postgres") == 1)
+        #expect(try fixture.daemon.hits("redis") == 0)
+        #expect(try fixture.daemon.hits("l1") == 0)
+
+        let redis = try #require(fixture.redis)
+        let ttl = try #require(Int(try redis.cli("TTL", "business:+15550100001")))
+        #expect((290...300).contains(ttl))
+        let stored = try redis.cli("GET", "business:+15550100001")
+        let storedObject = try JSONSerialization.jsonObject(with: Data(stored.utf8)) as? [String: Any]
+        #expect(storedObject?["id"] as? String == id)
+
+        _ = try #require(try fixture.lookup("5550100001"))
+        #expect(try fixture.daemon.hits("l1") == 1)
+        #expect(try fixture.daemon.hits("postgres") == 1)
+    }
+
+    @Test func aKeyOnlyInRedisIsARedisHit() throws {
+        let fixture = try ServerFixture()
+        let redis = try #require(fixture.redis)
+        let json = #"{"id":"x","name":"Only In Redis","public_phone":"+15550100077"}"#
+        try redis.cli("SET", "business:+15550100077", json, "EX", "300")
+
+        #expect(try fixture.daemon.request("GET 555-010-0077") == .ok(json))
+        #expect(try fixture.daemon.hits("redis") == 1)
+        #expect(try fixture.daemon.hits("postgres") == 0)
+    }
+
+    @Test func aMalformedRedisValueIsIgnoredAndReplacedFromPostgres() throws {
+        let fixture = try ServerFixture()
+        let redis = try #require(fixture.redis)
+        try fixture.insertBusiness(name: "Real", publicPhone: "+15550100078")
+        try redis.cli("SET", "business:+15550100078", "not json")
+
+        let business = try #require(try fixture.lookup("+15550100078"))
+        #expect(business["name"] as? String == "Real")
+        #expect(try fixture.daemon.hits("postgres") == 1)
+        #expect(try redis.cli("GET", "business:+15550100078").contains("\"Real\""))
+    }
+
+    @Test func runsWithoutRedis() throws {
+        let fixture = try ServerFixture(withRedis: false)
+        try fixture.insertBusiness(name: "No Redis", publicPhone: "+15550100010")
+
+        #expect(try fixture.lookup("5550100010")?["name"] as? String == "No Redis")
+        #expect(try fixture.lookup("5550100010")?["name"] as? String == "No Redis")
+        #expect(try fixture.daemon.hits("postgres") == 1)
+        #expect(try fixture.daemon.hits("l1") == 1)
+        #expect(try fixture.daemon.stats()["redis_configured"] as? Bool == false)
+        #expect(try fixture.daemon.request("INVALIDATE 5550100010") == .ok(nil))
+        #expect(try fixture.daemon.request("GET 5559990000") == .notFound)
+    }
+
+    @Test func anExpiredEntryIsFetchedAgain() throws {
+        let fixture = try ServerFixture(arguments: ["--ttl", "1"])
+        try fixture.insertBusiness(name: "Short Lived", publicPhone: "+15550100011")
+
+        _ = try #require(try fixture.lookup("5550100011"))
+        _ = try #require(try fixture.lookup("5550100011"))
+        #expect(try fixture.daemon.hits("l1") == 1)
+        usleep(1_300_000)
+        _ = try #require(try fixture.lookup("5550100011"))
+        #expect(try fixture.daemon.hits("l1") == 1)
+        #expect(try fixture.daemon.hits("postgres") == 2)
+    }
+
+    @Test func invalidateDropsTheLRUAndTheRedisKey() throws {
+        let fixture = try ServerFixture()
+        let redis = try #require(fixture.redis)
+        let id = try fixture.insertBusiness(name: "Before", publicPhone: "+15550100012")
+        #expect(try fixture.lookup("5550100012")?["name"] as? String == "Before")
+
+        try fixture.database.connect().query("UPDATE businesses SET name = 'After' WHERE id = $1::uuid", [id])
+        #expect(try fixture.lookup("5550100012")?["name"] as? String == "Before")
+        #expect(try fixture.daemon.request("INVALIDATE +1 555 010 0012") == .ok(nil))
+        #expect(try redis.cli("EXISTS", "business:+15550100012") == "0")
+        #expect(try fixture.lookup("5550100012")?["name"] as? String == "After")
+    }
+
+    @Test func aNumberClaimedByTwoBusinessesIsAmbiguous() throws {
+        let fixture = try ServerFixture(sql: """
+            SET session_replication_role = replica;
+            INSERT INTO businesses (name, public_phone) VALUES ('Twin A', '+15550100013');
+            INSERT INTO businesses (name, twilio_phone) VALUES ('Twin B', '+15550100013');
+            SET session_replication_role = DEFAULT;
+            """)
+        guard case .error(.ambiguous?, _, _) = try fixture.daemon.request("GET 5550100013") else {
+            Issue.record("expected ERR AMBIGUOUS")
+            return
+        }
+        #expect(try fixture.daemon.request("PING") == .pong)
+    }
+
+    @Test func postgresUnreachableAnswersUnavailableAndKeepsServingCachedNumbers() throws {
+        let fixture = try ServerFixture()
+        try fixture.insertBusiness(name: "Cached", publicPhone: "+15550100014")
+        _ = try #require(try fixture.lookup("5550100014"))
+
+        // The daemon's sessions are cut and the database is renamed away: every reconnect fails.
+        let admin = try fixture.database.connectAdministrator()
+        _ = try admin.query("ALTER DATABASE \(fixture.database.name) ALLOW_CONNECTIONS false")
+        _ = try admin.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [fixture.database.name])
+        defer { _ = try? admin.query("ALTER DATABASE \(fixture.database.name) ALLOW_CONNECTIONS true") }
+
+        #expect(try fixture.lookup("5550100014")?["name"] as? String == "Cached")
+        guard case .error(.unavailable?, _, _) = try fixture.daemon.request("GET 5559990001") else {
+            Issue.record("expected ERR UNAVAILABLE")
+            return
+        }
+        #expect(try fixture.daemon.request("PING") == .pong)
+    }
+}
