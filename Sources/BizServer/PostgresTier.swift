@@ -1,65 +1,55 @@
 import BizCore
 import BizPostgres
-import BizSystem
 
 /// One backend worker's link to PostgreSQL, with the same reconnect rules as `RedisTier`:
 /// one immediate retry after a lost connection, then backoff during which lookups fail
 /// fast as unavailable.
 final class PostgresTier {
     private let connectionString: String
-    private let workerName: String
     private var store: BusinessStore?
-    private var backoff = Backoff()
-    private var isDown = false
+    private var health: BackendHealth
 
     init(connectionString: String, workerName: String) {
         self.connectionString = connectionString
-        self.workerName = workerName
+        self.health = BackendHealth(backend: "postgres", workerName: workerName, whileDown: "answering UNAVAILABLE for uncached numbers")
     }
 
     /// The businesses whose public or Twilio phone is `phone` (at most two), or the error
     /// that kept PostgreSQL from answering.
     func businesses(withPhone phone: PhoneNumber) -> Result<[Business], PostgresError> {
-        var lastError = PostgresError.connectionFailed("not connected yet")
-        for _ in 0..<2 {
-            guard let store = connect(&lastError) else { return .failure(lastError) }
+        for attempt in 0..<2 {
+            let store: BusinessStore
+            switch connect() {
+            case .success(let connected): store = connected
+            case .failure(let error): return .failure(error)
+            }
             do {
                 return .success(try store.businesses(withPhone: phone))
             } catch let error where error.isConnectionProblem {
                 self.store = nil
-                lastError = error
+                if attempt == 1 {
+                    health.failed(error)
+                    return .failure(error)
+                }
             } catch {
                 return .failure(error)
             }
         }
-        markDown(lastError)
-        return .failure(lastError)
+        return .failure(.connectionLost("no connection"))
     }
 
-    private func connect(_ lastError: inout PostgresError) -> BusinessStore? {
-        if let store { return store }
-        guard backoff.isDue(now: MonotonicClock.nanoseconds()) else { return nil }
+    private func connect() -> Result<BusinessStore, PostgresError> {
+        if let store { return .success(store) }
+        guard health.mayConnect else { return .failure(.connectionFailed("waiting before reconnecting")) }
         do {
             let connection = try PostgresConnection(connectionString: connectionString)
             let store = BusinessStore(connection: connection)
             self.store = store
-            backoff.succeeded()
-            Log.info(isDown ? "postgres reconnected" : "postgres connected",
-                     ["worker": workerName, "postgres": connection.serverDescription])
-            isDown = false
-            return store
+            health.connected(to: connection.serverDescription)
+            return .success(store)
         } catch {
-            lastError = error
-            markDown(error)
-            return nil
-        }
-    }
-
-    private func markDown(_ error: PostgresError) {
-        backoff.failed(now: MonotonicClock.nanoseconds())
-        if !isDown {
-            isDown = true
-            Log.error("postgres unavailable", ["worker": workerName, "error": error.description])
+            health.failed(error)
+            return .failure(error)
         }
     }
 }

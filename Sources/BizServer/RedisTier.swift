@@ -1,24 +1,21 @@
 import BizCore
 import BizRedis
-import BizSystem
 
 /// One backend worker's link to Redis: connects lazily, reconnects once at once after a
 /// lost connection, then backs off, so that while Redis is down requests skip it instead
 /// of each paying a connect timeout.
 final class RedisTier {
     private let endpoint: RedisEndpoint
-    private let workerName: String
     private var connection: RedisConnection?
-    private var backoff = Backoff()
-    private var isDown = false
+    private var health: BackendHealth
 
     init(endpoint: RedisEndpoint, workerName: String) {
         self.endpoint = endpoint
-        self.workerName = workerName
+        self.health = BackendHealth(backend: "redis", workerName: workerName, whileDown: "answering from PostgreSQL")
     }
 
     /// Runs `body` on a live connection. Returns nil when Redis is unreachable now
-    /// (down and not yet due for a retry, or failing again); the failure is logged once.
+    /// (down and not yet due for a retry, or failing again); an error reply is `.failure`.
     func perform<T>(_ body: (RedisConnection) throws(RedisError) -> T) -> Result<T, RedisError>? {
         for attempt in 0..<2 {
             guard let connection = connect() else { return nil }
@@ -26,7 +23,7 @@ final class RedisTier {
                 return .success(try body(connection))
             } catch let error where error.isConnectionLevel {
                 self.connection = nil
-                if attempt == 1 { markDown(error) }
+                if attempt == 1 { health.failed(error) }
             } catch {
                 return .failure(error)
             }
@@ -36,30 +33,15 @@ final class RedisTier {
 
     private func connect() -> RedisConnection? {
         if let connection { return connection }
-        let now = MonotonicClock.nanoseconds()
-        guard backoff.isDue(now: now) else { return nil }
+        guard health.mayConnect else { return nil }
         do {
             let connection = try RedisConnection(endpoint: endpoint)
             self.connection = connection
-            backoff.succeeded()
-            if isDown {
-                isDown = false
-                Log.info("redis reconnected", ["worker": workerName, "redis": endpoint.description])
-            }
+            health.connected(to: endpoint.description)
             return connection
         } catch {
-            markDown(error)
+            health.failed(error)
             return nil
-        }
-    }
-
-    private func markDown(_ error: RedisError) {
-        backoff.failed(now: MonotonicClock.nanoseconds())
-        if !isDown {
-            isDown = true
-            Log.warning(
-                "redis unavailable, answering from PostgreSQL",
-                ["worker": workerName, "redis": endpoint.description, "error": error.description])
         }
     }
 }
