@@ -59,7 +59,7 @@ public final class BizcachedClient {
     public func pipeline(_ lines: [String]) throws(ClientError) -> [ServerReply] {
         var payload: [UInt8] = []
         for line in lines {
-            guard !line.contains(where: { $0 == "\n" || $0 == "\r" }) else {
+            guard !line.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else {
                 throw .invalidRequest("a request cannot contain a line break")
             }
             payload += line.utf8

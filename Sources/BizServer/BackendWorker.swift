@@ -80,10 +80,9 @@ final class BackendWorker {
         return Reply.error(ProtocolError(code, message))
     }
 
-    /// A cached value is used only if it is one line holding a JSON object; anything else
+    /// A cached value is used only if it is one line holding one JSON object; anything else
     /// (written by another program, truncated) is ignored and refetched.
     static func isBusinessJSON(_ value: [UInt8]) -> Bool {
-        value.first == UInt8(ascii: "{") && value.last == UInt8(ascii: "}")
-            && !value.contains(where: { $0 == 0x0A || $0 == 0x0D })
+        JSONSyntax.isSingleLineObject(value)
     }
 }

@@ -74,7 +74,12 @@ final class EventLoop {
         } else if event.descriptor == mailbox.notifier.descriptor {
             for message in mailbox.collect() { receive(message) }
         } else if let connection = connections[event.descriptor] {
-            if event.isReadable || event.isClosed { read(connection) }
+            if event.isClosed {
+                // Hung up in both directions (or in error): no reply could be delivered.
+                close(connection)
+                return
+            }
+            if event.isReadable { read(connection) }
             if event.isWritable, connections[event.descriptor] === connection { flush(connection) }
         }
     }
@@ -124,11 +129,7 @@ final class EventLoop {
     // MARK: Reading and answering
 
     private func read(_ connection: ClientConnection) {
-        guard !connection.isReadingStopped else {
-            // Only a hang-up can bring us here: nothing more will be read or written.
-            if connection.isIdle { close(connection) }
-            return
-        }
+        guard !connection.isReadingStopped else { return }
         let count = Glibc.read(connection.descriptor, readBuffer.baseAddress, readBuffer.count)
         if count > 0 {
             connection.input.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))

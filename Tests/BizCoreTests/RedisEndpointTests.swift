@@ -42,7 +42,7 @@ import Testing
             ("redis://user:p:a:ss@h", "user", "p:a:ss"),
             ("redis://user:p@ss@h", "user", "p@ss"),
             ("redis://user:p/ss@h/2", "user", "p/ss"),
-            ("redis://user:@h", "user", ""),
+            ("redis://user:@h", "user", nil),  // an empty password means no AUTH password
         ] as [(String, String?, String?)])
     func credentials(_ url: String, _ username: String?, _ password: String?) throws {
         let endpoint = try RedisEndpoint(url: url)

@@ -85,7 +85,7 @@ import Testing
     @Test(arguments: [
         (["--l1-capacity", "lots"], "--l1-capacity"),
         (["--ttl", "0"], "--ttl"),
-        (["--redis-url", "http://x"], "REDIS_URL"),
+        (["--redis-url", "http://x"], "--redis-url"),
         (["--frobnicate"], "--frobnicate"),
         (["--default-country-code", "0"], "--default-country-code"),
     ])
@@ -131,15 +131,32 @@ import Testing
     @Test func aClientOverTheConnectionLimitIsToldSo() throws {
         let fixture = try ServerFixture(withRedis: false, arguments: ["--max-connections", "2"])
         let first = try fixture.daemon.client()
+        // The readiness probe's connection may still be closing: wait until only this one is open.
+        try waitUntil { try openConnections(first) == 1 }
         let second = try fixture.daemon.client()
-        #expect(try first.request("PING") == .pong)
         #expect(try second.request("PING") == .pong)
         let third = try fixture.daemon.client()
         let line = try third.readLine()
         #expect(line.hasPrefix("ERR UNAVAILABLE"))
         #expect(third.readsEndOfFile())
+        #expect(try openConnections(second) == 2)
+
         first.close()
-        usleep(100_000)
+        try waitUntil { try openConnections(second) == 1 }
         #expect(try fixture.daemon.request("PING") == .pong)
+    }
+
+    private func openConnections(_ client: BizcachedClient) throws -> Int? {
+        guard case .ok(let json?) = try client.request("STATS") else { return nil }
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        return object?["connections"] as? Int
+    }
+
+    private func waitUntil(_ condition: () throws -> Bool) throws {
+        for _ in 0..<200 {
+            if try condition() { return }
+            usleep(10_000)
+        }
+        Issue.record("condition not met within 2 s")
     }
 }

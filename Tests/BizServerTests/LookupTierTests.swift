@@ -45,11 +45,12 @@ import Testing
         #expect(try fixture.daemon.hits("postgres") == 0)
     }
 
-    @Test func aMalformedRedisValueIsIgnoredAndReplacedFromPostgres() throws {
+    @Test(arguments: ["not json", #"{"name":"}"#, #"{"a":1},{"b":2}"#, "{\"a\":\n1}", ""])
+    func aMalformedRedisValueIsIgnoredAndReplacedFromPostgres(_ value: String) throws {
         let fixture = try ServerFixture()
         let redis = try #require(fixture.redis)
         try fixture.insertBusiness(name: "Real", publicPhone: "+15550100078")
-        try redis.cli("SET", "business:+15550100078", "not json")
+        try redis.cli("SET", "business:+15550100078", value)
 
         let business = try #require(try fixture.lookup("+15550100078"))
         #expect(business["name"] as? String == "Real")

@@ -49,7 +49,8 @@ public struct LRUCache<Key: Hashable, Value> {
     /// evicting the least recently used entry when full.
     public mutating func insert(_ value: Value, forKey key: Key, now: UInt64) {
         guard capacity > 0 else { return }
-        let expiresAt = now &+ timeToLive
+        let (sum, overflow) = now.addingReportingOverflow(timeToLive)
+        let expiresAt = overflow ? UInt64.max : sum
         if let slot = index[key] {
             nodes[Int(slot)].value = value
             nodes[Int(slot)].expiresAt = expiresAt

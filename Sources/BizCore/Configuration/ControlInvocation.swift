@@ -75,7 +75,7 @@ public struct ControlInvocation: Sendable, Equatable {
             guard words.count == 1, let phone = words.first else {
                 throw .invalidValue(name: verb, reason: "expected exactly one PHONE argument")
             }
-            guard !phone.contains(where: { $0 == "\n" || $0 == "\r" }) else {
+            guard !phone.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else {
                 throw .invalidValue(name: "PHONE", reason: "a phone number cannot contain a line break")
             }
             return phone

@@ -93,7 +93,9 @@ public struct DaemonConfiguration: Sendable {
             return number
         }
 
-        guard let database = value("database-url") else { throw .missing(name: "--database-url or DATABASE_URL") }
+        guard let database = value("database-url"), !database.text.isEmpty else {
+            throw .missing(name: "--database-url or DATABASE_URL")
+        }
         var configuration = DaemonConfiguration(
             databaseURL: database.text, eventLoops: max(1, min(processorCount, 64)))
         if let (name, path) = value("socket") {
@@ -102,7 +104,7 @@ public struct DaemonConfiguration: Sendable {
             }
             configuration.socketPath = path
         }
-        if let (_, url) = value("redis-url") { configuration.redis = try RedisEndpoint(url: url) }
+        if let (name, url) = value("redis-url") { configuration.redis = try RedisEndpoint(url: url, settingName: name) }
         if let number = try integer("l1-capacity", in: 0...100_000_000) { configuration.l1Capacity = number }
         if let number = try integer("ttl", in: 1...86_400) { configuration.ttlSeconds = number }
         if let (name, text) = value("default-country-code") {

@@ -31,19 +31,45 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Parses a `redis://` or `unix://` URL.
-    public init(url: String) throws(ConfigurationError) {
-        func bad(_ why: String) -> ConfigurationError { .invalidValue(name: "REDIS_URL", reason: why) }
-        let scheme: String
+    /// Parses a `redis://` or `unix://` URL. User name and password may be percent-encoded;
+    /// everything up to the last `@` before the host (or the socket path) is credentials.
+    /// - Parameter settingName: the flag or variable the URL came from, for error messages.
+    public init(url: String, settingName: String = "REDIS_URL") throws(ConfigurationError) {
+        func bad(_ why: String) -> ConfigurationError { .invalidValue(name: settingName, reason: why) }
+        let isUnix: Bool
         var rest: Substring
         if url.hasPrefix("redis://") {
-            scheme = "redis"
+            isUnix = false
             rest = url.dropFirst("redis://".count)
         } else if url.hasPrefix("unix://") {
-            scheme = "unix"
+            isUnix = true
             rest = url.dropFirst("unix://".count)
         } else {
             throw bad("must start with redis:// or unix://")
+        }
+
+        // Credentials first: a password may hold '?', '/' or '#'.
+        var username: String?
+        var password: String?
+        let credentialsEnd = isUnix
+            ? rest.indices.first { rest[$0] == "@" && rest[rest.index(after: $0)...].hasPrefix("/") }
+            : rest.lastIndex(of: "@")
+        if let at = credentialsEnd {
+            let credentials = rest[..<at]
+            rest = rest[rest.index(after: at)...]
+            let user: Substring
+            let secret: Substring?
+            if let colon = credentials.firstIndex(of: ":") {
+                user = credentials[..<colon]
+                secret = credentials[credentials.index(after: colon)...]
+            } else {
+                user = ""
+                secret = credentials
+            }
+            guard let decodedUser = Self.percentDecoded(user), let decodedSecret = secret.map(Self.percentDecoded) ?? ""
+            else { throw bad("credentials have a malformed %-escape") }
+            username = decodedUser.isEmpty ? nil : decodedUser
+            password = decodedSecret.isEmpty ? nil : decodedSecret
         }
 
         var query: Substring = ""
@@ -51,31 +77,15 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
             query = rest[rest.index(after: mark)...]
             rest = rest[..<mark]
         }
-        var username: String?
-        var password: String?
-        if let at = rest.lastIndex(of: "@") {
-            let credentials = rest[..<at]
-            rest = rest[rest.index(after: at)...]
-            if let colon = credentials.firstIndex(of: ":") {
-                let user = credentials[..<colon]
-                username = user.isEmpty ? nil : String(user)
-                password = String(credentials[credentials.index(after: colon)...])
-            } else {
-                password = String(credentials)
-            }
-        }
-
         var database = 0
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, parts[0] == "db" else { throw bad("unknown parameter '\(pair)'") }
-            guard let number = Int(parts[1]), (0...15_999).contains(number) else {
-                throw bad("db must be a number")
-            }
+            guard let number = Int(parts[1]), (0...15_999).contains(number) else { throw bad("db must be a number") }
             database = number
         }
 
-        if scheme == "unix" {
+        if isUnix {
             guard rest.hasPrefix("/"), rest.count > 1 else { throw bad("unix:// needs an absolute socket path") }
             self.init(address: .unix(path: String(rest)), database: database, username: username, password: password)
             return
@@ -108,5 +118,22 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
         guard !host.isEmpty else { throw bad("missing host") }
         guard (1...65_535).contains(port) else { throw bad("port must be 1 to 65535") }
         self.init(address: .tcp(host: String(host), port: port), database: database, username: username, password: password)
+    }
+
+    /// Decodes `%XX` escapes; nil when an escape is malformed or the bytes are not UTF-8.
+    private static func percentDecoded(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        var input = Array(text.utf8)[...]
+        while let byte = input.popFirst() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard input.count >= 2, let value = UInt8(String(decoding: input.prefix(2), as: UTF8.self), radix: 16)
+            else { return nil }
+            bytes.append(value)
+            input = input.dropFirst(2)
+        }
+        return String(validating: bytes, as: UTF8.self)
     }
 }

@@ -27,15 +27,11 @@ public struct JSONObjectWriter: Sendable {
     }
 
     /// Adds a member whose value is JSON object text made elsewhere (PostgreSQL's `jsonb`
-    /// output, or another writer's `finish()`). Text that is not one line starting with `{`
-    /// and ending with `}` is replaced by `{}`, so the result stays one line of JSON.
+    /// output, or another writer's `finish()`). Text that is not exactly one single-line JSON
+    /// object (see `JSONSyntax`) is replaced by `{}`, so the result stays one line of JSON.
     public mutating func add(_ key: String, rawObject value: String) {
         appendKey(key)
-        let trimmed = value.utf8
-        let isObjectLine =
-            trimmed.first == UInt8(ascii: "{") && trimmed.last == UInt8(ascii: "}")
-            && !trimmed.contains(where: { $0 == 0x0A || $0 == 0x0D })
-        text += isObjectLine ? value : "{}"
+        text += JSONSyntax.isSingleLineObject(value) ? value : "{}"
     }
 
     /// Closes the object and returns its text.

@@ -13,11 +13,12 @@ public struct PhoneNumber: Hashable, Sendable, Comparable, CustomStringConvertib
 
     public var description: String { e164 }
 
-    /// The number with the middle digits hidden, for logs: `+1555***0001`.
+    /// The number with the middle digits hidden, for logs: `+1555***0001`. At most four
+    /// digits show at each end, and always fewer than half of them in all.
     public var masked: String {
         let text = String(digits)
-        guard text.count > 7 else { return "+" + String(text.prefix(1)) + "***" }
-        return "+" + text.prefix(4) + "***" + text.suffix(4)
+        let shown = min(4, (text.count - 3) / 2)
+        return "+" + text.prefix(shown) + "***" + text.suffix(shown)
     }
 
     /// Accepts only the canonical form `+<7 to 15 digits>`, as stored in the database.

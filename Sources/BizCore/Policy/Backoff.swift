@@ -20,8 +20,10 @@ public struct Backoff: Sendable {
 
     /// Records a failed attempt: the next one waits for the current delay, which then doubles.
     public mutating func failed(now: UInt64) {
-        nextAttemptAt = now &+ delay
-        delay = min(maximum, delay &* 2)
+        let (due, late) = now.addingReportingOverflow(delay)
+        nextAttemptAt = late ? .max : due
+        let (doubled, overflow) = delay.multipliedReportingOverflow(by: 2)
+        delay = overflow ? maximum : min(maximum, doubled)
     }
 
     /// Records a success: the next failure starts again from `initial`.

@@ -19,9 +19,11 @@ public enum Reply {
         return bytes
     }
 
-    /// `ERR <CODE> <message>\n`; any line break in the message becomes a space.
+    /// `ERR <CODE> <message>\n`; every CR or LF byte in the message becomes a space.
     public static func error(_ error: ProtocolError) -> [UInt8] {
-        let message = error.message.map { $0 == "\n" || $0 == "\r" ? " " : $0 }
-        return Array("ERR \(error.code.rawValue) \(String(message))\n".utf8)
+        var bytes = Array("ERR \(error.code.rawValue) ".utf8)
+        bytes += error.message.utf8.map { $0 == 0x0A || $0 == 0x0D ? UInt8(ascii: " ") : $0 }
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
     }
 }
