@@ -102,7 +102,7 @@ final class EventLoop {
             }
             if settings.stats.connectionOpened() > maximumConnections {
                 let refusal = Reply.error(ProtocolError(.unavailable, "too many connections"))
-                refusal.withUnsafeBytes { _ = Glibc.write(descriptor, $0.baseAddress, $0.count) }
+                refusal.withUnsafeBytes { _ = UnixSocket.sendSome(descriptor, $0) }
                 Glibc.close(descriptor)
                 settings.stats.connectionClosed()
                 settings.stats.recordError(.unavailable)
