@@ -27,6 +27,12 @@ do {
     exit(64)  // EX_USAGE
 }
 Log.level = configuration.logLevel
+let openFileLimit = ResourceLimits.raiseOpenFileLimit()
+if openFileLimit < configuration.maxConnections + 64 {
+    Log.warning("open file limit is below --max-connections", [
+        "limit": String(openFileLimit), "max_connections": String(configuration.maxConnections),
+    ])
+}
 
 let listener: UnixListener
 do {

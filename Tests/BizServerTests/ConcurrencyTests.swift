@@ -1,5 +1,6 @@
 import BizClient
 import BizCore
+import BizSystem
 import Dispatch
 import Foundation
 import Synchronization
@@ -41,6 +42,22 @@ import Testing
             let line = try client.readLine()
             #expect(expected[index](line), "reply \(index) to '\(requests[index])' was '\(line.prefix(80))'")
         }
+    }
+
+    @Test func holdsAThousandOpenConnections() throws {
+        ResourceLimits.raiseOpenFileLimit()
+        let fixture = try ServerFixture(withRedis: false)
+        try fixture.insertBusiness(name: "Thousand", publicPhone: "+15550100060")
+        let clients = try (0..<1000).map { _ in try fixture.daemon.client() }
+        for client in clients {
+            try client.sendRaw(Array("GET 5550100060\n".utf8))
+        }
+        for (index, client) in clients.enumerated() {
+            let line = try client.readLine()
+            #expect(line.contains("\"Thousand\""), "connection \(index): \(line.prefix(60))")
+        }
+        #expect(try clients[0].request("STATS") != .notFound)
+        #expect(try fixture.daemon.stats()["connections"] as? Int == 1001)
     }
 
     @Test func twoHundredConcurrentConnectionsEachGetTheirOwnAnswers() throws {
