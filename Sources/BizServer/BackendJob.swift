@@ -13,8 +13,4 @@ struct BackendJob: Sendable {
     let mailbox: LoopMailbox
     let connectionID: UInt64
     let sequence: UInt64
-
-    func complete(with reply: [UInt8]) {
-        mailbox.post(.completed(BackendCompletion(connectionID: connectionID, sequence: sequence, reply: reply)))
-    }
 }

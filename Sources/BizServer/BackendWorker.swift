@@ -5,7 +5,9 @@ import BizSystem
 
 /// Answers the requests the LRU could not: Redis, then PostgreSQL, filling both caches.
 /// Each worker runs on its own thread with its own connections, so blocking calls here
-/// never hold up an event loop.
+/// never hold up an event loop. A batch of jobs costs one pipelined Redis round trip for
+/// all its lookups, one query per distinct number that Redis lacked, and one pipelined
+/// round trip for the Redis writes and deletions.
 final class BackendWorker {
     private let settings: LookupSettings
     private let redis: RedisTier?
@@ -17,61 +19,122 @@ final class BackendWorker {
         self.postgres = PostgresTier(connectionString: settings.databaseURL, workerName: name)
     }
 
-    func run(_ job: BackendJob) {
-        switch job.kind {
-        case .lookup(let phone): job.complete(with: lookup(phone))
-        case .invalidate(let phone): job.complete(with: invalidate(phone))
+    /// Runs a batch and posts every reply to its loop's mailbox.
+    func run(_ batch: [BackendJob]) {
+        var lookups: [PhoneNumber: [BackendJob]] = [:]
+        var invalidations: [BackendJob] = []
+        for job in batch {
+            switch job.kind {
+            case .lookup(let phone): lookups[phone, default: []].append(job)
+            case .invalidate: invalidations.append(job)
+            }
+        }
+        var replies = ReplyBatch()
+        if !lookups.isEmpty { lookUp(lookups, into: &replies) }
+        if !invalidations.isEmpty { invalidate(invalidations, into: &replies) }
+        replies.post()
+    }
+
+    // MARK: Lookups
+
+    private func lookUp(_ lookups: [PhoneNumber: [BackendJob]], into replies: inout ReplyBatch) {
+        let phones = Array(lookups.keys)
+        let cached = cachedValues(for: phones)
+        var fromDatabase: [(key: String, json: String)] = []
+        for (index, phone) in phones.enumerated() {
+            let reply: [UInt8]
+            if let value = cached[index] {
+                reply = Reply.ok(json: String(decoding: value, as: UTF8.self))
+                settings.cache.insert(reply, forKey: phone, now: MonotonicClock.nanoseconds())
+                settings.stats.recordHit(.redis)
+            } else {
+                let (answer, json) = lookUpInDatabase(phone)
+                reply = answer
+                if let json { fromDatabase.append((LookupSettings.redisKey(phone), json)) }
+            }
+            for job in lookups[phone] ?? [] { replies.add(reply, for: job) }
+        }
+        storeInRedis(fromDatabase)
+    }
+
+    /// The valid cached JSON for each phone, nil where Redis has none (or is unreachable).
+    private func cachedValues(for phones: [PhoneNumber]) -> [[UInt8]?] {
+        let commands = phones.map { [Array("GET".utf8), Array(LookupSettings.redisKey($0).utf8)] }
+        guard let redis, case .success(let values)? = redis.perform({ connection throws(RedisError) in
+            try connection.pipeline(commands)
+        }) else {
+            return Array(repeating: nil, count: phones.count)
+        }
+        return zip(phones, values).map { phone, value in
+            switch value {
+            case .string(let bytes) where JSONSyntax.isSingleLineObject(bytes):
+                return bytes
+            case .null:
+                return nil
+            default:
+                Log.warning("ignoring malformed cached value in redis", ["key": LookupSettings.redisKey(phone)])
+                return nil
+            }
         }
     }
 
-    /// The reply to `GET phone` after an L1 miss.
-    func lookup(_ phone: PhoneNumber) -> [UInt8] {
-        let key = LookupSettings.redisKey(phone)
-        if let cached = redis?.perform({ connection throws(RedisError) in try connection.get(key) }),
-            case .success(let value?) = cached
-        {
-            if Self.isBusinessJSON(value) {
-                let reply = Reply.ok(json: String(decoding: value, as: UTF8.self))
-                settings.cache.insert(reply, forKey: phone, now: MonotonicClock.nanoseconds())
-                settings.stats.recordHit(.redis)
-                return reply
-            }
-            Log.warning("ignoring malformed cached value in redis", ["key": key])
-        }
-
+    /// The reply for a number Redis did not have, and the JSON to cache if a business was found.
+    private func lookUpInDatabase(_ phone: PhoneNumber) -> (reply: [UInt8], json: String?) {
         switch postgres.businesses(withPhone: phone) {
         case .failure(let error):
-            return fail(.unavailable, "database unavailable", log: error.description)
+            return (fail(.unavailable, "database unavailable", log: error.description), nil)
         case .success(let rows) where rows.count > 1:
             Log.warning("phone belongs to more than one business", ["phone": phone.e164])
-            return fail(.ambiguous, "more than one business has this number")
+            return (fail(.ambiguous, "more than one business has this number"), nil)
         case .success(let rows):
             guard let business = rows.first else {
                 settings.stats.recordNotFound()
-                return Reply.notFound
+                return (Reply.notFound, nil)
             }
             let json = business.json
-            _ = redis?.perform { connection throws(RedisError) in
-                try connection.set(key, value: Array(json.utf8), expireSeconds: settings.ttlSeconds)
-            }
             let reply = Reply.ok(json: json)
             settings.cache.insert(reply, forKey: phone, now: MonotonicClock.nanoseconds())
             settings.stats.recordHit(.postgres)
-            return reply
+            return (reply, json)
         }
     }
 
-    /// The reply to `INVALIDATE phone` when Redis is configured: the key is deleted, and the
-    /// LRU entry dropped again in case a lookup refilled it meanwhile.
-    func invalidate(_ phone: PhoneNumber) -> [UInt8] {
-        let key = LookupSettings.redisKey(phone)
-        let deleted = redis?.perform { connection throws(RedisError) in try connection.delete([key]) }
-        settings.cache.removeValue(forKey: phone)
-        switch deleted {
-        case .success?: return Reply.ok
-        case .failure(let error)?: return fail(.unavailable, "redis unavailable", log: error.description)
-        case nil: return redis == nil ? Reply.ok : fail(.unavailable, "redis unavailable")
+    /// Writes businesses read from PostgreSQL to Redis with the TTL, in one round trip.
+    /// A failure only costs a later miss, so it is logged by the tier and otherwise ignored.
+    private func storeInRedis(_ entries: [(key: String, json: String)]) {
+        guard let redis, !entries.isEmpty else { return }
+        let ttl = Array(String(settings.ttlSeconds).utf8)
+        let commands = entries.map { [Array("SET".utf8), Array($0.key.utf8), Array($0.json.utf8), Array("EX".utf8), ttl] }
+        _ = redis.perform { connection throws(RedisError) in try connection.pipeline(commands) }
+    }
+
+    // MARK: Invalidation
+
+    /// Deletes the numbers' Redis keys, then drops their LRU entries again in case a lookup
+    /// refilled them meanwhile.
+    private func invalidate(_ jobs: [BackendJob], into replies: inout ReplyBatch) {
+        let phones = jobs.compactMap { job -> PhoneNumber? in
+            if case .invalidate(let phone) = job.kind { return phone }
+            return nil
         }
+        let commands = phones.map { [Array("DEL".utf8), Array(LookupSettings.redisKey($0).utf8)] }
+        let deleted = redis?.perform { connection throws(RedisError) in try connection.pipeline(commands) }
+        for phone in phones { settings.cache.removeValue(forKey: phone) }
+        for (index, job) in jobs.enumerated() {
+            switch deleted {
+            case .success(let values)? where !Self.isError(values[index]):
+                replies.add(Reply.ok, for: job)
+            case nil where redis == nil:
+                replies.add(Reply.ok, for: job)
+            default:
+                replies.add(fail(.unavailable, "redis unavailable"), for: job)
+            }
+        }
+    }
+
+    private static func isError(_ value: RedisValue) -> Bool {
+        if case .error = value { return true }
+        return false
     }
 
     private func fail(_ code: ErrorCode, _ message: String, log detail: String? = nil) -> [UInt8] {
@@ -79,10 +142,19 @@ final class BackendWorker {
         if let detail { Log.debug("lookup failed", ["code": code.rawValue, "error": detail]) }
         return Reply.error(ProtocolError(code, message))
     }
+}
 
-    /// A cached value is used only if it is one line holding one JSON object; anything else
-    /// (written by another program, truncated) is ignored and refetched.
-    static func isBusinessJSON(_ value: [UInt8]) -> Bool {
-        JSONSyntax.isSingleLineObject(value)
+/// Replies gathered during one batch, posted to each loop's mailbox in one message list, so
+/// a loop is woken once per batch rather than once per reply.
+private struct ReplyBatch {
+    private var byMailbox: [ObjectIdentifier: (mailbox: LoopMailbox, messages: [LoopMailbox.Message])] = [:]
+
+    mutating func add(_ reply: [UInt8], for job: BackendJob) {
+        let completion = BackendCompletion(connectionID: job.connectionID, sequence: job.sequence, reply: reply)
+        byMailbox[ObjectIdentifier(job.mailbox), default: (job.mailbox, [])].messages.append(.completed(completion))
+    }
+
+    func post() {
+        for (mailbox, messages) in byMailbox.values { mailbox.post(messages) }
     }
 }

@@ -29,6 +29,8 @@ final class EventLoop {
     private var now: UInt64 = MonotonicClock.nanoseconds()
     private var drainDeadline: UInt64?
     private var lastAcceptErrorLog: UInt64 = 0
+    /// Misses found while handling one round of events, handed to the backend together.
+    private var pendingJobs: [BackendJob] = []
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
     init(
@@ -51,8 +53,18 @@ final class EventLoop {
     /// Serves until a drain has finished.
     func run() {
         while true {
+            var clockRead = false
             epoll.wait(timeoutMilliseconds: drainDeadline == nil ? -1 : 100) { event in
+                // One clock read per wake-up serves every request it brings.
+                if !clockRead {
+                    now = MonotonicClock.nanoseconds()
+                    clockRead = true
+                }
                 handle(event)
+            }
+            if !pendingJobs.isEmpty {
+                backend.submit(pendingJobs)
+                pendingJobs.removeAll(keepingCapacity: true)
             }
             now = MonotonicClock.nanoseconds()
             if let deadline = drainDeadline {
@@ -199,7 +211,7 @@ final class EventLoop {
 
     private func askBackend(_ kind: BackendJob.Kind, for connection: ClientConnection) {
         let sequence = connection.reserveReply()
-        backend.submit(BackendJob(kind: kind, mailbox: mailbox, connectionID: connection.id, sequence: sequence))
+        pendingJobs.append(BackendJob(kind: kind, mailbox: mailbox, connectionID: connection.id, sequence: sequence))
     }
 
     // MARK: Messages from other threads

@@ -29,9 +29,16 @@ final class LoopMailbox: Sendable {
     }
 
     func post(_ message: Message) {
+        post([message])
+    }
+
+    /// Posts several messages with one lock and at most one wake-up.
+    func post(_ batch: [Message]) {
+        guard !batch.isEmpty else { return }
         let wasEmpty = messages.withLock { queue in
-            queue.append(message)
-            return queue.count == 1
+            let wasEmpty = queue.isEmpty
+            queue.append(contentsOf: batch)
+            return wasEmpty
         }
         if wasEmpty { notifier.signal() }
     }
