@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "bizcached", targets: ["bizcached"]),
         .executable(name: "bizctl", targets: ["bizctl"]),
+        .executable(name: "bizbench", targets: ["bizbench"]),
     ],
     targets: [
         // C shims: a modulemap and one header each, nothing else.
@@ -38,6 +39,10 @@ let package = Package(
         .executableTarget(name: "bizcached", dependencies: ["BizServer", "BizSystem", "BizCore"]),
         .executableTarget(name: "bizctl", dependencies: ["BizClient", "BizPostgres", "BizSystem", "BizCore"]),
 
+        // Load generator: the logic in BizBench, argument parsing and wiring in bizbench.
+        .target(name: "BizBench", dependencies: ["BizCore", "BizSystem"]),
+        .executableTarget(name: "bizbench", dependencies: ["BizBench", "BizCore", "BizSystem"]),
+
         // Build tooling: SQL migrations under migrations/ are compiled into BizPostgres.
         .executableTarget(name: "embed-migrations", path: "Plugins/EmbedMigrationsTool"),
         .plugin(
@@ -53,6 +58,7 @@ let package = Package(
             path: "Tests/BizTestSupport"
         ),
         .testTarget(name: "BizCoreTests", dependencies: ["BizCore"]),
+        .testTarget(name: "BizBenchTests", dependencies: ["BizBench", "BizCore"]),
         .testTarget(name: "BizRedisTests", dependencies: ["BizRedis", "BizTestSupport"]),
         .testTarget(name: "BizPostgresTests", dependencies: ["BizPostgres", "BizTestSupport"]),
         .testTarget(
