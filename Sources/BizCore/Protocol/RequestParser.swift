@@ -60,24 +60,31 @@ public struct RequestParser: Sendable {
     }
 }
 
-/// The verbs of the protocol, matched without regard to ASCII case.
+/// The verbs of the protocol, matched without regard to ASCII case and without allocating.
 private enum Verb {
     case get, invalidate, ping, stats, quit
 
+    private static let table: [(name: StaticString, verb: Verb)] = [
+        ("GET", .get), ("PING", .ping), ("STATS", .stats), ("QUIT", .quit), ("INVALIDATE", .invalidate),
+    ]
+
     init?(_ bytes: some Collection<UInt8>) {
-        guard bytes.count <= 10 else { return nil }
-        var upper: [UInt8] = []
-        upper.reserveCapacity(10)
+        for entry in Self.table where Self.matches(bytes, entry.name) {
+            self = entry.verb
+            return
+        }
+        return nil
+    }
+
+    /// Whether `bytes` spell `name` (upper-case ASCII) in any case.
+    private static func matches(_ bytes: some Collection<UInt8>, _ name: StaticString) -> Bool {
+        guard bytes.count == name.utf8CodeUnitCount else { return false }
+        var index = 0
         for byte in bytes {
-            upper.append((UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) ? byte - 32 : byte)
+            // Setting bit 5 turns an ASCII upper-case letter into lower case; `name` is all letters.
+            guard byte | 0x20 == name.utf8Start[index] | 0x20 else { return false }
+            index += 1
         }
-        switch upper {
-        case Array("GET".utf8): self = .get
-        case Array("INVALIDATE".utf8): self = .invalidate
-        case Array("PING".utf8): self = .ping
-        case Array("STATS".utf8): self = .stats
-        case Array("QUIT".utf8): self = .quit
-        default: return nil
-        }
+        return true
     }
 }
