@@ -17,6 +17,7 @@ final class EventLoop {
     /// How long shutdown waits for in-flight answers before closing anyway.
     static let drainTimeout: UInt64 = 5_000_000_000
 
+    private let number: Int
     private let name: String
     private let epoll: Epoll
     private let mailbox: LoopMailbox
@@ -34,10 +35,11 @@ final class EventLoop {
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
     init(
-        name: String, mailbox: LoopMailbox, listener: UnixListener, settings: LookupSettings,
+        number: Int, mailbox: LoopMailbox, listener: UnixListener, settings: LookupSettings,
         backend: BackendPool, maximumConnections: Int
     ) throws(SystemCallError) {
-        self.name = name
+        self.number = number
+        self.name = "loop-\(number)"
         self.epoll = try Epoll()
         self.mailbox = mailbox
         self.listener = listener
@@ -178,7 +180,7 @@ final class EventLoop {
             reject(connection, error)
         case .success(.get(let phone)):
             if let reply = settings.cache.value(forKey: phone, now: now) {
-                settings.stats.recordHit(.l1)
+                settings.stats.recordHit(.l1, loop: number)
                 connection.send(reply)
             } else {
                 askBackend(.lookup(phone), for: connection)

@@ -28,7 +28,7 @@ public final class Server: Sendable {
             ttlSeconds: configuration.ttlSeconds,
             redis: configuration.redis,
             databaseURL: configuration.databaseURL,
-            stats: ServerStats(startedAt: MonotonicClock.nanoseconds()),
+            stats: ServerStats(startedAt: MonotonicClock.nanoseconds(), eventLoops: configuration.eventLoops),
             parser: RequestParser(phoneParser: PhoneNumberParser(defaultCountryCode: configuration.defaultCountryCode)))
         var mailboxes: [LoopMailbox] = []
         for _ in 0..<configuration.eventLoops { mailboxes.append(try LoopMailbox()) }
@@ -40,7 +40,7 @@ public final class Server: Sendable {
         let backend = BackendPool(settings: settings, workers: configuration.backendWorkers)
         for (number, mailbox) in mailboxes.enumerated() {
             let loop = try EventLoop(
-                name: "loop-\(number)", mailbox: mailbox, listener: listener, settings: settings,
+                number: number, mailbox: mailbox, listener: listener, settings: settings,
                 backend: backend, maximumConnections: configuration.maxConnections)
             stopped.enter()
             let box = LoopBox(loop)

@@ -10,7 +10,8 @@ public final class ServerStats: Sendable {
     public enum Tier: Sendable { case l1, redis, postgres }
 
     private let startedAt: UInt64
-    private let l1Hits = Atomic<Int>(0)
+    /// One L1 hit counter per event loop: the hottest counter is never shared between cores.
+    private let l1Hits: [Counter]
     private let redisHits = Atomic<Int>(0)
     private let postgresHits = Atomic<Int>(0)
     private let notFound = Atomic<Int>(0)
@@ -18,20 +19,25 @@ public final class ServerStats: Sendable {
     private let openConnections = Atomic<Int>(0)
     private let acceptedConnections = Atomic<Int>(0)
 
+    /// A counter in its own heap object, so that counters of different loops do not share
+    /// a cache line.
     private final class Counter: Sendable {
         let value = Atomic<Int>(0)
+        private let padding: (Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0)
     }
 
-    public init(startedAt: UInt64) {
+    public init(startedAt: UInt64, eventLoops: Int) {
         self.startedAt = startedAt
+        self.l1Hits = (0..<max(1, eventLoops)).map { _ in Counter() }
         var errors: [ErrorCode: Counter] = [:]
         for code in ErrorCode.allCases { errors[code] = Counter() }
         self.errors = errors
     }
 
-    public func recordHit(_ tier: Tier) {
+    /// Counts a hit; `loop` (the event loop's number) matters only for L1 hits.
+    public func recordHit(_ tier: Tier, loop: Int = 0) {
         switch tier {
-        case .l1: l1Hits.add(1, ordering: .relaxed)
+        case .l1: l1Hits[loop % l1Hits.count].value.add(1, ordering: .relaxed)
         case .redis: redisHits.add(1, ordering: .relaxed)
         case .postgres: postgresHits.add(1, ordering: .relaxed)
         }
@@ -54,7 +60,7 @@ public final class ServerStats: Sendable {
     /// Hits of one tier so far.
     public func hits(_ tier: Tier) -> Int {
         switch tier {
-        case .l1: l1Hits.load(ordering: .relaxed)
+        case .l1: l1Hits.reduce(0) { $0 + $1.value.load(ordering: .relaxed) }
         case .redis: redisHits.load(ordering: .relaxed)
         case .postgres: postgresHits.load(ordering: .relaxed)
         }
@@ -63,9 +69,9 @@ public final class ServerStats: Sendable {
     /// The `STATS` reply's JSON object.
     public func json(now: UInt64, l1Entries: Int, l1Capacity: Int, redisConfigured: Bool) -> String {
         var hits = JSONObjectWriter()
-        hits.add("l1", integer: l1Hits.load(ordering: .relaxed))
-        hits.add("redis", integer: redisHits.load(ordering: .relaxed))
-        hits.add("postgres", integer: postgresHits.load(ordering: .relaxed))
+        hits.add("l1", integer: self.hits(.l1))
+        hits.add("redis", integer: self.hits(.redis))
+        hits.add("postgres", integer: self.hits(.postgres))
         var errorCounts = JSONObjectWriter()
         for code in ErrorCode.allCases {
             errorCounts.add(code.rawValue, integer: errors[code]?.value.load(ordering: .relaxed) ?? 0)
