@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "BizPostgresTests", dependencies: ["BizPostgres", "BizTestSupport"]),
         .testTarget(
             name: "BizServerTests",
-            dependencies: ["BizServer", "BizClient", "BizTestSupport", "bizcached", "bizctl"]
+            dependencies: ["BizServer", "BizClient", "BizTestSupport", "bizcached", "bizctl", "bizbench"]
         ),
     ],
     swiftLanguageModes: [.v6]
