@@ -20,7 +20,12 @@ let package = Package(
         .systemLibrary(name: "CLinux"),
 
         // Core: phone numbers, the line protocol, the LRU, configuration. No I/O.
-        .target(name: "BizCore"),
+        .target(
+            name: "BizCore",
+            // The LRU and the parsers are generic; this lets the server's modules specialize
+            // them instead of calling through witness tables on every request.
+            swiftSettings: [.unsafeFlags(["-cross-module-optimization"])]
+        ),
 
         // Adapters: each owns its C handles and speaks typed Swift upward.
         .target(name: "BizSystem", dependencies: ["CLinux", "BizCore"]),

@@ -175,7 +175,7 @@ final class EventLoop {
     }
 
     private func answer(_ line: ArraySlice<UInt8>, on connection: ClientConnection) {
-        switch settings.parser.parse(line) {
+        switch line.withUnsafeBytes({ settings.parser.parse($0) }) {
         case .failure(let error):
             reject(connection, error)
         case .success(.get(let phone)):

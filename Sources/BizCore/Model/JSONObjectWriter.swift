@@ -50,6 +50,12 @@ public struct JSONObjectWriter: Sendable {
     /// Appends `value` as a JSON string literal, escaping quotes, backslashes and control characters.
     public static func appendQuoted(_ value: String, to text: inout String) {
         text += "\""
+        // Most values need no escape at all: append them whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 }) {
+            text += value
+            text += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": text += "\\\""

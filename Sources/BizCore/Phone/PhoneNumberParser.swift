@@ -19,6 +19,14 @@ public struct PhoneNumberParser: Sendable {
 
     /// Parses a number given as UTF-8 bytes.
     public func parse(_ bytes: some Collection<UInt8>) throws(PhoneNumberError) -> PhoneNumber {
+        try Array(bytes).withUnsafeBytes { buffer in
+            Result { () throws(PhoneNumberError) in try parse(buffer) }
+        }.get()
+    }
+
+    /// Parses a number given as UTF-8 bytes in memory: the form the server's hot path uses,
+    /// concrete so that callers in other modules run specialized code.
+    public func parse(_ bytes: UnsafeRawBufferPointer) throws(PhoneNumberError) -> PhoneNumber {
         guard bytes.count <= Self.maximumLength else { throw .tooLong }
         var digits: UInt64 = 0
         var digitCount = 0
@@ -73,7 +81,7 @@ public struct PhoneNumberParser: Sendable {
 
     /// Parses a number given as text.
     public func parse(_ text: some StringProtocol) throws(PhoneNumberError) -> PhoneNumber {
-        try parse(Array(text.utf8))
+        try parse(text.utf8)
     }
 
     private func validated(digits: UInt64, count: Int) throws(PhoneNumberError) -> PhoneNumber {

@@ -10,17 +10,23 @@ public struct RequestParser: Sendable {
     }
 
     /// Parses a line given as bytes.
-    public func parse(_ line: some BidirectionalCollection<UInt8>) -> Result<Command, ProtocolError> {
+    public func parse(_ line: some Collection<UInt8>) -> Result<Command, ProtocolError> {
+        Array(line).withUnsafeBytes { parse($0) }
+    }
+
+    /// Parses a line in memory: the form the server's hot path uses, concrete so that
+    /// callers in other modules run specialized code.
+    public func parse(_ line: UnsafeRawBufferPointer) -> Result<Command, ProtocolError> {
         var end = line.endIndex
-        if end > line.startIndex, line[line.index(before: end)] == UInt8(ascii: "\r") {
-            end = line.index(before: end)
+        if end > line.startIndex, line[end - 1] == UInt8(ascii: "\r") {
+            end -= 1
         }
-        let body = line[line.startIndex..<end]
+        let body = UnsafeRawBufferPointer(rebasing: line[line.startIndex..<end])
         guard !body.isEmpty else { return .failure(ProtocolError(.badRequest, "empty request line")) }
 
         let space = body.firstIndex(of: UInt8(ascii: " "))
-        let verb = body[body.startIndex..<(space ?? body.endIndex)]
-        let argument = space.map { body[body.index(after: $0)...] }
+        let verb = UnsafeRawBufferPointer(rebasing: body[body.startIndex..<(space ?? body.endIndex)])
+        let argument = space.map { UnsafeRawBufferPointer(rebasing: body[($0 + 1)...]) }
 
         switch Verb(verb) {
         case .get:
@@ -38,7 +44,7 @@ public struct RequestParser: Sendable {
         }
     }
 
-    private func phone(_ argument: (some Collection<UInt8>)?, verb: String) -> Result<PhoneNumber, ProtocolError> {
+    private func phone(_ argument: UnsafeRawBufferPointer?, verb: String) -> Result<PhoneNumber, ProtocolError> {
         guard let argument else {
             return .failure(ProtocolError(.badRequest, "\(verb) takes one phone number"))
         }
@@ -68,7 +74,7 @@ private enum Verb {
         ("GET", .get), ("PING", .ping), ("STATS", .stats), ("QUIT", .quit), ("INVALIDATE", .invalidate),
     ]
 
-    init?(_ bytes: some Collection<UInt8>) {
+    init?(_ bytes: UnsafeRawBufferPointer) {
         for entry in Self.table where Self.matches(bytes, entry.name) {
             self = entry.verb
             return
@@ -77,7 +83,7 @@ private enum Verb {
     }
 
     /// Whether `bytes` spell `name` (upper-case ASCII) in any case.
-    private static func matches(_ bytes: some Collection<UInt8>, _ name: StaticString) -> Bool {
+    private static func matches(_ bytes: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
         guard bytes.count == name.utf8CodeUnitCount else { return false }
         var index = 0
         for byte in bytes {
