@@ -20,6 +20,8 @@ public final class RedisConnection {
     private let context: UnsafeMutablePointer<redisContext>
     private let timeout: Duration
     private var lostReason: String?
+    /// False once `RedisPipeline` has taken the context over.
+    private var ownsContext = true
 
     /// Whether an I/O error, end of file or timeout has made this connection unusable.
     public var isBroken: Bool { lostReason != nil }
@@ -64,7 +66,14 @@ public final class RedisConnection {
     }
 
     deinit {
-        redisFree(context)
+        if ownsContext { redisFree(context) }
+    }
+
+    /// Hands the connected, authenticated context to a `RedisPipeline`; this object must not
+    /// be used afterwards.
+    func releaseContext() -> UnsafeMutablePointer<redisContext> {
+        ownsContext = false
+        return context
     }
 
     // MARK: Raw commands

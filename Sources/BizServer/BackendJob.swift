@@ -5,6 +5,9 @@ struct BackendJob: Sendable {
     enum Kind: Sendable {
         /// Look the number up in Redis, then PostgreSQL, filling the caches.
         case lookup(PhoneNumber)
+        /// Look the number up in PostgreSQL (Redis was just asked and had nothing), filling
+        /// both caches.
+        case lookupInDatabase(PhoneNumber)
         /// Delete the number's Redis key.
         case invalidate(PhoneNumber)
     }

@@ -22,24 +22,29 @@ final class BackendWorker {
     /// Runs a batch and posts every reply to its loop's mailbox.
     func run(_ batch: [BackendJob]) {
         var lookups: [PhoneNumber: [BackendJob]] = [:]
+        var databaseLookups: [PhoneNumber: [BackendJob]] = [:]
         var invalidations: [BackendJob] = []
         for job in batch {
             switch job.kind {
             case .lookup(let phone): lookups[phone, default: []].append(job)
+            case .lookupInDatabase(let phone): databaseLookups[phone, default: []].append(job)
             case .invalidate: invalidations.append(job)
             }
         }
         var replies = ReplyBatch()
-        if !lookups.isEmpty { lookUp(lookups, into: &replies) }
+        if !lookups.isEmpty { lookUp(lookups, consultingRedis: true, into: &replies) }
+        if !databaseLookups.isEmpty { lookUp(databaseLookups, consultingRedis: false, into: &replies) }
         if !invalidations.isEmpty { invalidate(invalidations, into: &replies) }
         replies.post()
     }
 
     // MARK: Lookups
 
-    private func lookUp(_ lookups: [PhoneNumber: [BackendJob]], into replies: inout ReplyBatch) {
+    private func lookUp(
+        _ lookups: [PhoneNumber: [BackendJob]], consultingRedis: Bool, into replies: inout ReplyBatch
+    ) {
         let phones = Array(lookups.keys)
-        let cached = cachedValues(for: phones)
+        let cached = consultingRedis ? cachedValues(for: phones) : Array(repeating: nil, count: phones.count)
         var fromDatabase: [(key: String, json: String)] = []
         for (index, phone) in phones.enumerated() {
             let reply: [UInt8]

@@ -32,6 +32,11 @@ final class EventLoop {
     private var lastAcceptErrorLog: UInt64 = 0
     /// Misses found while handling one round of events, handed to the backend together.
     private var pendingJobs: [BackendJob] = []
+    /// This loop's own Redis connection for L1 misses, when Redis is configured.
+    private let redisLink: LoopRedisLink?
+    /// The link's socket while connected, and whether it is watched for writability.
+    private var redisDescriptor: Int32 = -1
+    private var redisWatchesWritable = false
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
     init(
@@ -46,6 +51,7 @@ final class EventLoop {
         self.settings = settings
         self.backend = backend
         self.maximumConnections = maximumConnections
+        self.redisLink = settings.redis.map { LoopRedisLink(endpoint: $0, loopName: "loop-\(number)") }
         try epoll.add(listener.descriptor, interest: .exclusivelyReadable)
         try epoll.add(mailbox.notifier.descriptor, interest: .readable)
     }
@@ -64,6 +70,7 @@ final class EventLoop {
                 }
                 handle(event)
             }
+            flushRedis()
             if !pendingJobs.isEmpty {
                 backend.submit(pendingJobs)
                 pendingJobs.removeAll(keepingCapacity: true)
@@ -87,6 +94,9 @@ final class EventLoop {
             acceptClients()
         } else if event.descriptor == mailbox.notifier.descriptor {
             for message in mailbox.collect() { receive(message) }
+        } else if event.descriptor == redisDescriptor {
+            if event.isReadable || event.isClosed { readRedis() }
+            if event.isWritable { flushRedis() }
         } else if let connection = connections[event.descriptor] {
             if event.isClosed {
                 // Hung up in both directions (or in error): no reply could be delivered.
@@ -182,6 +192,9 @@ final class EventLoop {
             if let reply = settings.cache.value(forKey: phone, now: now) {
                 settings.stats.recordHit(.l1, loop: number)
                 connection.send(reply)
+            } else if let link = redisLink, let pipeline = link.connectedPipeline(register: watchRedis) {
+                let sequence = connection.reserveReply()
+                link.enqueueLookup(.init(phone: phone, connectionID: connection.id, sequence: sequence), on: pipeline)
             } else {
                 askBackend(.lookup(phone), for: connection)
             }
@@ -221,13 +234,80 @@ final class EventLoop {
     private func receive(_ message: LoopMailbox.Message) {
         switch message {
         case .completed(let completion):
-            // Look the connection up by id: its descriptor may belong to a newer client now.
-            let descriptor = Int32(bitPattern: UInt32(truncatingIfNeeded: completion.connectionID))
-            guard let connection = connections[descriptor], connection.id == completion.connectionID else { return }
-            connection.complete(sequence: completion.sequence, reply: completion.reply)
-            flush(connection)
+            deliver(completion.reply, connectionID: completion.connectionID, sequence: completion.sequence)
         case .drain:
             startDraining()
+        }
+    }
+
+    /// Gives a connection the reply to one of its requests, unless it has gone meanwhile.
+    private func deliver(_ reply: [UInt8], connectionID: UInt64, sequence: UInt64) {
+        // Look the connection up by id: its descriptor may belong to a newer client now.
+        let descriptor = Int32(bitPattern: UInt32(truncatingIfNeeded: connectionID))
+        guard let connection = connections[descriptor], connection.id == connectionID else { return }
+        connection.complete(sequence: sequence, reply: reply)
+        flush(connection)
+    }
+
+    // MARK: Redis
+
+    private func watchRedis(_ descriptor: Int32) -> Bool {
+        do {
+            try epoll.add(descriptor, interest: .readable)
+        } catch {
+            Log.error("epoll registration failed", ["loop": name, "error": error.description])
+            return false
+        }
+        redisDescriptor = descriptor
+        redisWatchesWritable = false
+        return true
+    }
+
+    private func readRedis() {
+        guard let link = redisLink else { return }
+        let healthy = link.readReplies { request, value in
+            if let value {
+                let reply = Reply.ok(jsonBytes: value)
+                settings.cache.insert(reply, forKey: request.phone, now: now)
+                settings.stats.recordHit(.redis)
+                deliver(reply, connectionID: request.connectionID, sequence: request.sequence)
+            } else {
+                pendingJobs.append(BackendJob(
+                    kind: .lookupInDatabase(request.phone), mailbox: mailbox,
+                    connectionID: request.connectionID, sequence: request.sequence))
+            }
+        }
+        if !healthy { redisFailed("connection lost") }
+    }
+
+    private func flushRedis() {
+        guard let link = redisLink, link.hasUnwritten else {
+            if redisWatchesWritable { watchRedisWritable(false) }
+            return
+        }
+        guard link.flush() else {
+            redisFailed("write failed")
+            return
+        }
+        if link.hasUnwritten != redisWatchesWritable { watchRedisWritable(link.hasUnwritten) }
+    }
+
+    private func watchRedisWritable(_ writable: Bool) {
+        guard redisDescriptor >= 0 else { return }
+        try? epoll.modify(redisDescriptor, interest: writable ? [.readable, .writable] : .readable)
+        redisWatchesWritable = writable
+    }
+
+    /// Drops the link; the requests it still owed go to the backend pool.
+    private func redisFailed(_ reason: String) {
+        guard let link = redisLink else { return }
+        if redisDescriptor >= 0 { epoll.remove(redisDescriptor) }
+        redisDescriptor = -1
+        redisWatchesWritable = false
+        for request in link.fail(reason) {
+            pendingJobs.append(BackendJob(
+                kind: .lookup(request.phone), mailbox: mailbox, connectionID: request.connectionID,
+                sequence: request.sequence))
         }
     }
 

@@ -19,6 +19,19 @@ public enum Reply {
         return bytes
     }
 
+    /// `OK <json>\n` from JSON bytes in memory (one line, already validated).
+    public static func ok(jsonBytes json: UnsafeRawBufferPointer) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: json.count + 4) { buffer, count in
+            buffer[0] = UInt8(ascii: "O")
+            buffer[1] = UInt8(ascii: "K")
+            buffer[2] = UInt8(ascii: " ")
+            UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[3..<(3 + json.count)]))
+                .copyMemory(from: json)
+            buffer[3 + json.count] = UInt8(ascii: "\n")
+            count = json.count + 4
+        }
+    }
+
     /// `ERR <CODE> <message>\n`; every CR or LF byte in the message becomes a space.
     public static func error(_ error: ProtocolError) -> [UInt8] {
         var bytes = Array("ERR \(error.code.rawValue) ".utf8)
