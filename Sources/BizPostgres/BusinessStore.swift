@@ -48,6 +48,22 @@ public struct BusinessStore {
         return businesses
     }
 
+    /// The businesses for each of `phones`, looked up in one pipelined round trip; each
+    /// number gets its own result, as ``businesses(withPhone:)`` would give it.
+    public func businesses(withPhones phones: [PhoneNumber]) throws(PostgresError) -> [Result<[Business], PostgresError>] {
+        if !connection.isPrepared(Self.statementName) {
+            try connection.prepare(name: Self.statementName, sql: Self.lookupSQL)
+        }
+        let results = try connection.queryPreparedPipelined(name: Self.statementName, phones.map { [$0.e164] })
+        return results.map { result in
+            result.flatMap { rows in
+                Result { () throws(PostgresError) in
+                    try (0..<rows.count).map { row throws(PostgresError) in try Self.business(in: rows, row: row) }
+                }
+            }
+        }
+    }
+
     private func lookUp(_ phone: PhoneNumber) throws(PostgresError) -> PostgresRows {
         if !connection.isPrepared(Self.statementName) {
             try connection.prepare(name: Self.statementName, sql: Self.lookupSQL)

@@ -128,6 +128,49 @@ public final class PostgresConnection {
         }
     }
 
+    /// Runs the prepared statement `name` once per parameter set in one libpq pipeline: all
+    /// executions are sent before any result is read, so they cost one round trip together.
+    /// Each gets its own result; a failed one does not stop the others (each runs in its own
+    /// implicit transaction). Throws only when the connection itself fails.
+    public func queryPreparedPipelined(
+        name: String, _ parameterSets: [[String?]]
+    ) throws(PostgresError) -> [Result<PostgresRows, PostgresError>] {
+        guard !parameterSets.isEmpty else { return [] }
+        for parameters in parameterSets { try Self.check(sql: name, parameters: parameters) }
+        guard PQenterPipelineMode(handle) == 1 else { throw .unexpectedResult("cannot enter pipeline mode: \(errorMessage)") }
+        defer { _ = PQexitPipelineMode(handle) }
+        for parameters in parameterSets {
+            let sent = withCStrings(parameters) { values in
+                PQsendQueryPrepared(handle, name, Int32(values.count), values, nil, nil, 0)
+            }
+            guard sent == 1 else { throw .connectionLost(errorMessage) }
+            // A sync after each execution: a failing one then aborts only itself.
+            guard PQpipelineSync(handle) == 1 else { throw .connectionLost(errorMessage) }
+        }
+        var results: [Result<PostgresRows, PostgresError>] = []
+        results.reserveCapacity(parameterSets.count)
+        for _ in parameterSets {
+            // One result for the execution, the NULL that ends it, then the sync marker.
+            guard let result = PQgetResult(handle) else { throw .connectionLost(errorMessage) }
+            do throws(PostgresError) {
+                results.append(.success(try consume(result)))
+            } catch {
+                if case .connectionLost = error { throw error }
+                if error.sqlState == "26000" { preparedStatements.remove(name) }
+                results.append(.failure(error))
+            }
+            // Then a NULL ends the execution's results, and the sync marker follows.
+            var synced = false
+            for _ in 0..<4 where !synced {
+                guard let extra = PQgetResult(handle) else { continue }
+                synced = PQresultStatus(extra) == PGRES_PIPELINE_SYNC
+                PQclear(extra)
+            }
+            guard synced else { throw .connectionLost("pipeline out of step: \(errorMessage)") }
+        }
+        return results
+    }
+
     /// Quotes `identifier` for use as a name in SQL: `my "table"` becomes `"my ""table"""`.
     public func quoteIdentifier(_ identifier: String) throws(PostgresError) -> String {
         guard !identifier.utf8.contains(0),

@@ -45,18 +45,23 @@ final class BackendWorker {
     ) {
         let phones = Array(lookups.keys)
         let cached = consultingRedis ? cachedValues(for: phones) : Array(repeating: nil, count: phones.count)
-        var fromDatabase: [(key: String, json: String)] = []
+        var missing: [PhoneNumber] = []
         for (index, phone) in phones.enumerated() {
-            let reply: [UInt8]
-            if let value = cached[index] {
-                reply = Reply.ok(json: String(decoding: value, as: UTF8.self))
-                settings.cache.insert(reply, forKey: phone, now: MonotonicClock.nanoseconds())
-                settings.stats.recordHit(.redis)
-            } else {
-                let (answer, json) = lookUpInDatabase(phone)
-                reply = answer
-                if let json { fromDatabase.append((LookupSettings.redisKey(phone), json)) }
+            guard let value = cached[index] else {
+                missing.append(phone)
+                continue
             }
+            let reply = value.withUnsafeBytes { Reply.ok(jsonBytes: $0) }
+            settings.cache.insert(reply, forKey: phone, now: MonotonicClock.nanoseconds())
+            settings.stats.recordHit(.redis)
+            for job in lookups[phone] ?? [] { replies.add(reply, for: job) }
+        }
+        guard !missing.isEmpty else { return }
+
+        var fromDatabase: [(key: String, json: String)] = []
+        for (phone, result) in zip(missing, postgres.businesses(withPhones: missing)) {
+            let (reply, json) = answer(phone, result)
+            if let json { fromDatabase.append((LookupSettings.redisKey(phone), json)) }
             for job in lookups[phone] ?? [] { replies.add(reply, for: job) }
         }
         storeInRedis(fromDatabase)
@@ -83,9 +88,10 @@ final class BackendWorker {
         }
     }
 
-    /// The reply for a number Redis did not have, and the JSON to cache if a business was found.
-    private func lookUpInDatabase(_ phone: PhoneNumber) -> (reply: [UInt8], json: String?) {
-        switch postgres.businesses(withPhone: phone) {
+    /// The reply for a number Redis did not have, from PostgreSQL's answer, and the JSON to
+    /// cache if a business was found.
+    private func answer(_ phone: PhoneNumber, _ result: Result<[Business], PostgresError>) -> (reply: [UInt8], json: String?) {
+        switch result {
         case .failure(let error):
             return (fail(.unavailable, "database unavailable", log: error.description), nil)
         case .success(let rows) where rows.count > 1:

@@ -14,28 +14,31 @@ final class PostgresTier {
         self.health = BackendHealth(backend: "postgres", workerName: workerName, whileDown: "answering UNAVAILABLE for uncached numbers")
     }
 
-    /// The businesses whose public or Twilio phone is `phone` (at most two), or the error
-    /// that kept PostgreSQL from answering.
-    func businesses(withPhone phone: PhoneNumber) -> Result<[Business], PostgresError> {
+    /// For each phone, the businesses whose public or Twilio phone it is (at most two), or
+    /// the error that kept PostgreSQL from answering; all in one pipelined round trip.
+    func businesses(withPhones phones: [PhoneNumber]) -> [Result<[Business], PostgresError>] {
+        func all(_ error: PostgresError) -> [Result<[Business], PostgresError>] {
+            Array(repeating: .failure(error), count: phones.count)
+        }
         for attempt in 0..<2 {
             let store: BusinessStore
             switch connect() {
             case .success(let connected): store = connected
-            case .failure(let error): return .failure(error)
+            case .failure(let error): return all(error)
             }
             do {
-                return .success(try store.businesses(withPhone: phone))
+                return try store.businesses(withPhones: phones)
             } catch let error where error.isConnectionProblem {
                 self.store = nil
                 if attempt == 1 {
                     health.failed(error)
-                    return .failure(error)
+                    return all(error)
                 }
             } catch {
-                return .failure(error)
+                return all(error)
             }
         }
-        return .failure(.connectionLost("no connection"))
+        return all(.connectionLost("no connection"))
     }
 
     private func connect() -> Result<BusinessStore, PostgresError> {

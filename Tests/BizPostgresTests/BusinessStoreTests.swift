@@ -31,6 +31,38 @@ import Testing
         #expect(try store.businesses(withPhone: phone("+442079460958")).isEmpty)
     }
 
+    @Test func pipelinedLookupsAnswerEachNumberInOrder() throws {
+        let fixture = try Fixture()
+        let first = try fixture.insertBusiness(name: "First", publicPhone: "+15550100001")
+        let second = try fixture.insertBusiness(name: "Second", publicPhone: nil, twilioPhone: "+15550100002")
+        let store = BusinessStore(connection: fixture.connection)
+        let phones = try ["+15550100002", "+15550100009", "+15550100001", "+15550100002"].map(phone)
+
+        let results = try store.businesses(withPhones: phones)
+        #expect(results.count == 4)
+        #expect(try results[0].get().map(\.id) == [second])
+        #expect(try results[1].get().isEmpty)
+        #expect(try results[2].get().map(\.id) == [first])
+        #expect(try results[3].get().map(\.id) == [second])
+        // The connection is back out of pipeline mode and usable as before.
+        #expect(try store.businesses(withPhone: phone("+15550100001")).first?.id == first)
+        #expect(try store.businesses(withPhones: []).isEmpty)
+    }
+
+    @Test func aFailingPipelinedStatementFailsAloneAndTheConnectionStaysUsable() throws {
+        let fixture = try Fixture()
+        try fixture.connection.prepare(name: "divide", sql: "SELECT (10 / $1::int)::text AS q")
+        let results = try fixture.connection.queryPreparedPipelined(name: "divide", [["2"], ["0"], ["5"]])
+        #expect(try results[0].get()[0, "q"] == "5")
+        guard case .failure(let error) = results[1] else {
+            Issue.record("division by zero succeeded")
+            return
+        }
+        #expect(error.sqlState == "22012")
+        #expect(try results[2].get()[0, "q"] == "2")
+        #expect(try fixture.connection.query("SELECT 1::text AS one")[0, "one"] == "1")
+    }
+
     @Test func jsonHasTheExpectedFields() throws {
         let fixture = try Fixture()
         try fixture.connection.execute("SET TIME ZONE 'Asia/Tokyo'")  // timestamps must come out in UTC anyway
