@@ -19,6 +19,11 @@ func status(of error: BenchError) -> Int32 {
     return exitFailed
 }
 
+/// "redis and memcached", "redis" or "memcached": the caches a fill or synth writes to.
+func cacheNames(redis: String?, memcached: String?) -> String {
+    [redis.map { _ in "redis" }, memcached.map { _ in "memcached" }].compactMap { $0 }.joined(separator: " and ")
+}
+
 let command: BenchCommand
 do {
     command = try BenchInvocation.parse(Array(CommandLine.arguments.dropFirst()))
@@ -54,8 +59,7 @@ case .fill(let settings):
     } catch {
         fail(error.description, status(of: error))
     }
-    let targets = [settings.redisSocket.map { _ in "redis" }, settings.memcachedSocket.map { _ in "memcached" }]
-        .compactMap { $0 }.joined(separator: " and ")
+    let targets = cacheNames(redis: settings.redisSocket, memcached: settings.memcachedSocket)
     let meanSize = DecimalText.fixed(outcome.meanValueSize, fractionDigits: 1)
     if targets.isEmpty {
         print("fetched \(outcome.found) of \(settings.keys) phones from bizcached; mean value size \(meanSize) bytes")
@@ -76,8 +80,7 @@ case .synth(let settings):
     } catch {
         fail(error.description, status(of: error))
     }
-    let targets = [settings.redisSocket.map { _ in "redis" }, settings.memcachedSocket.map { _ in "memcached" }]
-        .compactMap { $0 }.joined(separator: " and ")
+    let targets = cacheNames(redis: settings.redisSocket, memcached: settings.memcachedSocket)
     print("stored \(outcome.stored) synthetic values of \(outcome.valueLength) bytes in \(targets)")
     if outcome.exitStatus != 0 {
         ProcessEnvironment.printError(
