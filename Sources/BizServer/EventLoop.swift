@@ -30,6 +30,9 @@ final class EventLoop {
     private var now: UInt64 = MonotonicClock.nanoseconds()
     private var drainDeadline: UInt64?
     private var lastAcceptErrorLog: UInt64 = 0
+    /// While the process is out of descriptors, the listener is not watched (it would stay
+    /// ready and the loop would spin); it is watched again at this time.
+    private var acceptingPausedUntil: UInt64?
     /// Misses found while handling one round of events, handed to the backend together.
     private var pendingJobs: [BackendJob] = []
     /// This loop's own Redis connection for L1 misses, when Redis is configured.
@@ -62,7 +65,8 @@ final class EventLoop {
     func run() {
         while true {
             var clockRead = false
-            epoll.wait(timeoutMilliseconds: drainDeadline == nil ? -1 : 100) { event in
+            let timeout: Int32 = drainDeadline == nil && acceptingPausedUntil == nil ? -1 : 100
+            epoll.wait(timeoutMilliseconds: timeout) { event in
                 // One clock read per wake-up serves every request it brings.
                 if !clockRead {
                     now = MonotonicClock.nanoseconds()
@@ -76,6 +80,10 @@ final class EventLoop {
                 pendingJobs.removeAll(keepingCapacity: true)
             }
             now = MonotonicClock.nanoseconds()
+            if let until = acceptingPausedUntil, now >= until, drainDeadline == nil {
+                acceptingPausedUntil = nil
+                try? epoll.add(listener.descriptor, interest: .exclusivelyReadable)
+            }
             if let deadline = drainDeadline {
                 if connections.isEmpty { return }
                 if now >= deadline {
@@ -121,6 +129,11 @@ final class EventLoop {
                 if now &- lastAcceptErrorLog > 1_000_000_000 {
                     lastAcceptErrorLog = now
                     Log.error("accept failed", ["loop": name, "error": error.description])
+                }
+                if error.code == EMFILE || error.code == ENFILE {
+                    // Clients wait in the backlog until descriptors free up.
+                    epoll.remove(listener.descriptor)
+                    acceptingPausedUntil = now &+ 100_000_000
                 }
                 return
             }
@@ -314,6 +327,7 @@ final class EventLoop {
     private func startDraining() {
         guard drainDeadline == nil else { return }
         drainDeadline = now &+ Self.drainTimeout
+        acceptingPausedUntil = nil
         epoll.remove(listener.descriptor)
         for connection in Array(connections.values) {
             // Requests already sent are answered; nothing after them is read.

@@ -146,6 +146,49 @@ import Testing
         #expect(try fixture.daemon.request("PING") == .pong)
     }
 
+    @Test func runningOutOfDescriptorsPausesAcceptingInsteadOfSpinning() throws {
+        let database = try PostgresTestDatabase()
+        _ = try database.applyMigrations()
+        let daemon = try DaemonProcess(
+            arguments: ["--database-url", database.url],
+            launcher: [ChildProcess.lookUp("prlimit"), "--nofile=48:48"])
+        let pid = try #require(daemon.child.pid)
+
+        // More clients than the daemon has descriptors: the surplus waits in the backlog.
+        var clients: [BizcachedClient] = []
+        for _ in 0..<60 { clients.append(try daemon.client(timeout: 0.3)) }
+        var served: [BizcachedClient] = []
+        var waiting: [BizcachedClient] = []
+        for client in clients {
+            if (try? client.request("PING")) == .pong { served.append(client) } else { waiting.append(client) }
+        }
+        clients.removeAll()
+        #expect(served.count > 10)
+        #expect(!waiting.isEmpty)
+
+        // Meanwhile the daemon does not spin on a listener it cannot accept from.
+        let before = try cpuTicks(of: pid)
+        usleep(1_000_000)
+        let after = try cpuTicks(of: pid)
+        #expect(after - before < 30, "daemon used \(after - before) ticks of CPU in one idle second")
+
+        // Each served client that leaves frees a descriptor for one that waits.
+        let freed = served.count
+        served.removeAll()
+        var answered = 0
+        for client in waiting where (try? client.readLine()) == "PONG" { answered += 1 }
+        #expect(answered == min(freed, waiting.count))
+        #expect(daemon.log.contains("Too many open files"))
+    }
+
+    /// User plus system CPU time of a process, in clock ticks (usually 1/100 s).
+    private func cpuTicks(of pid: pid_t) throws -> Int {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: try #require(stat.lastIndex(of: ")")))...].split(separator: " ")
+        return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+    }
+
     private func openConnections(_ client: BizcachedClient) throws -> Int? {
         guard case .ok(let json?) = try client.request("STATS") else { return nil }
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
