@@ -54,7 +54,12 @@ public struct BusinessStore {
         if !connection.isPrepared(Self.statementName) {
             try connection.prepare(name: Self.statementName, sql: Self.lookupSQL)
         }
-        let results = try connection.queryPreparedPipelined(name: Self.statementName, phones.map { [$0.e164] })
+        var results = try connection.queryPreparedPipelined(name: Self.statementName, phones.map { [$0.e164] })
+        if !connection.isPrepared(Self.statementName) {
+            // The session lost the statement (DISCARD ALL, a pooler): prepare it again, once.
+            try connection.prepare(name: Self.statementName, sql: Self.lookupSQL)
+            results = try connection.queryPreparedPipelined(name: Self.statementName, phones.map { [$0.e164] })
+        }
         return results.map { result in
             result.flatMap { rows in
                 Result { () throws(PostgresError) in

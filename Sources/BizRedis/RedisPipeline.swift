@@ -33,7 +33,7 @@ public final class RedisPipeline {
         context.pointee.flags &= ~Int32(REDIS_BLOCK)
         let flags = fcntl(socketDescriptor, F_GETFL)
         guard flags >= 0, fcntl(socketDescriptor, F_SETFL, flags | O_NONBLOCK) == 0 else {
-            redisFree(context)
+            // `deinit` frees the context: every stored property is set by now.
             throw .connectFailed("\(endpoint): cannot make the socket non-blocking")
         }
     }

@@ -82,7 +82,7 @@ final class BackendWorker {
             case .null:
                 return nil
             default:
-                Log.warning("ignoring malformed cached value in redis", ["key": LookupSettings.redisKey(phone)])
+                Log.warning("ignoring malformed cached value in redis", ["phone": phone.masked])
                 return nil
             }
         }
@@ -95,7 +95,7 @@ final class BackendWorker {
         case .failure(let error):
             return (fail(.unavailable, "database unavailable", log: error.description), nil)
         case .success(let rows) where rows.count > 1:
-            Log.warning("phone belongs to more than one business", ["phone": phone.e164])
+            Log.warning("phone belongs to more than one business", ["phone": phone.masked])
             return (fail(.ambiguous, "more than one business has this number"), nil)
         case .success(let rows):
             guard let business = rows.first else {

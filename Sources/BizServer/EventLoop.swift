@@ -65,7 +65,8 @@ final class EventLoop {
     func run() {
         while true {
             var clockRead = false
-            let timeout: Int32 = drainDeadline == nil && acceptingPausedUntil == nil ? -1 : 100
+            let needsTimer = drainDeadline != nil || acceptingPausedUntil != nil || redisLink?.hasWaiting == true
+            let timeout: Int32 = needsTimer ? 100 : -1
             epoll.wait(timeoutMilliseconds: timeout) { event in
                 // One clock read per wake-up serves every request it brings.
                 if !clockRead {
@@ -80,6 +81,14 @@ final class EventLoop {
                 pendingJobs.removeAll(keepingCapacity: true)
             }
             now = MonotonicClock.nanoseconds()
+            if redisLink?.isOverdue(now: now) == true {
+                // Redis stopped answering without closing: its requests go to the backend pool.
+                redisFailed("no reply within 1 s")
+                if !pendingJobs.isEmpty {
+                    backend.submit(pendingJobs)
+                    pendingJobs.removeAll(keepingCapacity: true)
+                }
+            }
             if let until = acceptingPausedUntil, now >= until, drainDeadline == nil {
                 acceptingPausedUntil = nil
                 try? epoll.add(listener.descriptor, interest: .exclusivelyReadable)
@@ -165,8 +174,10 @@ final class EventLoop {
 
     // MARK: Reading and answering
 
-    private func read(_ connection: ClientConnection) {
-        guard !connection.isReadingStopped else { return }
+    /// Reads once and answers the complete lines; returns whether bytes were read.
+    @discardableResult
+    private func read(_ connection: ClientConnection) -> Bool {
+        guard !connection.isReadingStopped else { return false }
         let count = Glibc.read(connection.descriptor, readBuffer.baseAddress, readBuffer.count)
         if count > 0 {
             connection.input.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
@@ -177,9 +188,10 @@ final class EventLoop {
             connection.closesWhenDone = true
         } else if errno != EAGAIN && errno != EINTR {
             close(connection)
-            return
+            return false
         }
         flush(connection)
+        return count > 0
     }
 
     private func answerLines(_ connection: ClientConnection) {
@@ -207,7 +219,8 @@ final class EventLoop {
                 connection.send(reply)
             } else if let link = redisLink, let pipeline = link.connectedPipeline(register: watchRedis) {
                 let sequence = connection.reserveReply()
-                link.enqueueLookup(.init(phone: phone, connectionID: connection.id, sequence: sequence), on: pipeline)
+                link.enqueueLookup(
+                    .init(phone: phone, connectionID: connection.id, sequence: sequence, queuedAt: now), on: pipeline)
             } else {
                 askBackend(.lookup(phone), for: connection)
             }
@@ -331,7 +344,9 @@ final class EventLoop {
         epoll.remove(listener.descriptor)
         for connection in Array(connections.values) {
             // Requests already sent are answered; nothing after them is read.
-            if !connection.isReadingStopped { read(connection) }
+            for _ in 0..<64 where !connection.isReadingStopped && connections[connection.descriptor] === connection {
+                guard read(connection) else { break }
+            }
             guard connections[connection.descriptor] === connection else { continue }
             connection.isReadingStopped = true
             connection.closesWhenDone = true

@@ -14,7 +14,12 @@ final class LoopRedisLink {
         let phone: PhoneNumber
         let connectionID: UInt64
         let sequence: UInt64
+        /// When the command was queued (loop clock), to notice a Redis that stopped answering.
+        let queuedAt: UInt64
     }
+
+    /// How long the oldest request may wait for Redis before the link is given up on.
+    static let replyTimeout: UInt64 = 1_000_000_000
 
     private let endpoint: RedisEndpoint
     private(set) var pipeline: RedisPipeline?
@@ -22,6 +27,15 @@ final class LoopRedisLink {
     private var health: BackendHealth
     /// Commands queued but not yet all written.
     private(set) var hasUnwritten = false
+
+    /// Whether requests are waiting for replies.
+    var hasWaiting: Bool { !waiting.isEmpty }
+
+    /// Whether the oldest waiting request has waited longer than `replyTimeout` at `now`.
+    func isOverdue(now: UInt64) -> Bool {
+        guard let oldest = waiting.first else { return false }
+        return now &- oldest.queuedAt > Self.replyTimeout
+    }
 
     init(endpoint: RedisEndpoint, loopName: String) {
         self.endpoint = endpoint
@@ -35,7 +49,10 @@ final class LoopRedisLink {
         guard health.mayConnect else { return nil }
         do {
             let pipeline = try RedisPipeline(endpoint: endpoint)
-            guard register(pipeline.socketDescriptor) else { return nil }
+            guard register(pipeline.socketDescriptor) else {
+                health.failed("cannot watch the connection")
+                return nil
+            }
             self.pipeline = pipeline
             health.connected(to: endpoint.description)
             return pipeline
@@ -79,8 +96,12 @@ final class LoopRedisLink {
                     answer(request, value)
                 case .null:
                     answer(request, nil)
+                case .error(let message):
+                    // LOADING, MISCONF and the like: PostgreSQL answers instead.
+                    Log.debug("redis answered an error", ["error": message])
+                    answer(request, nil)
                 default:
-                    Log.warning("ignoring malformed cached value in redis", ["key": LookupSettings.redisKey(request.phone)])
+                    Log.debug("ignoring malformed cached value in redis", ["phone": request.phone.masked])
                     answer(request, nil)
                 }
             }

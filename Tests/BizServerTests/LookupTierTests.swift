@@ -58,6 +58,30 @@ import Testing
         #expect(try redis.cli("GET", "business:+15550100078").contains("\"Real\""))
     }
 
+    @Test func aRedisThatStopsAnsweringIsBypassedNotWaitedForForever() throws {
+        let fixture = try ServerFixture(arguments: ["--l1-capacity", "0"])
+        let redis = try #require(fixture.redis)
+        try fixture.insertBusiness(name: "Frozen Redis", publicPhone: "+15550100015")
+        #expect(try fixture.lookup("5550100015")?["name"] as? String == "Frozen Redis")
+
+        // SIGSTOP: the connection stays open, but nothing is answered.
+        redis.suspend()
+        defer { redis.resume() }
+        let started = Date()
+        let client = try fixture.daemon.client(timeout: 20)
+        #expect(try client.request("GET 5550100015") != .notFound)
+        guard case .ok(let json?) = try client.request("GET 5550100015") else {
+            Issue.record("no answer while Redis is frozen")
+            return
+        }
+        #expect(json.contains("Frozen Redis"))
+        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(try fixture.daemon.hits("postgres") >= 2)
+
+        redis.resume()
+        #expect(try fixture.lookup("5550100015")?["name"] as? String == "Frozen Redis")
+    }
+
     @Test func runsWithoutRedis() throws {
         let fixture = try ServerFixture(withRedis: false)
         try fixture.insertBusiness(name: "No Redis", publicPhone: "+15550100010")
