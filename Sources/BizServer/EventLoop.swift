@@ -147,11 +147,11 @@ final class EventLoop {
                 return
             }
             if settings.stats.connectionOpened() > maximumConnections {
-                let refusal = Reply.error(ProtocolError(.unavailable, "too many connections"))
+                let refusal = Reply.error(ProtocolError(.busy, "too many connections"))
                 refusal.withUnsafeBytes { _ = UnixSocket.sendSome(descriptor, $0) }
                 Glibc.close(descriptor)
                 settings.stats.connectionClosed()
-                settings.stats.recordError(.unavailable)
+                settings.stats.recordError(.busy)
                 continue
             }
             do {

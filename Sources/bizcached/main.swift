@@ -28,6 +28,7 @@ do {
 }
 Log.level = configuration.logLevel
 let openFileLimit = ResourceLimits.raiseOpenFileLimit()
+Log.info("open file limit", ["limit": String(openFileLimit)])
 if openFileLimit < configuration.maxConnections + 64 {
     Log.warning("open file limit is below --max-connections", [
         "limit": String(openFileLimit), "max_connections": String(configuration.maxConnections),

@@ -137,7 +137,7 @@ import Testing
         #expect(try second.request("PING") == .pong)
         let third = try fixture.daemon.client()
         let line = try third.readLine()
-        #expect(line.hasPrefix("ERR UNAVAILABLE"))
+        #expect(line.hasPrefix("ERR BUSY"))
         #expect(third.readsEndOfFile())
         #expect(try openConnections(second) == 2)
 

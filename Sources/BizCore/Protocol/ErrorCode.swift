@@ -10,6 +10,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case ambiguous = "AMBIGUOUS"
     /// A backend needed for this answer (Redis or PostgreSQL) failed.
     case unavailable = "UNAVAILABLE"
+    /// The server has as many connections as it may; it closes this one after the reply.
+    case busy = "BUSY"
     /// A fault in bizcached itself.
     case `internal` = "INTERNAL"
 }
