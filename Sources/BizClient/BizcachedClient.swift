@@ -65,7 +65,16 @@ public final class BizcachedClient {
             payload += line.utf8
             payload.append(UInt8(ascii: "\n"))
         }
-        try sendRaw(payload)
+        do {
+            try sendRaw(payload)
+        } catch {
+            // A server that refused the connection (BUSY, DENIED) closed it before reading;
+            // its one reply says more than the broken pipe, and answers every request.
+            if let line = try? readLine(), let refusal = ServerReply(line: line), case .error = refusal {
+                return Array(repeating: refusal, count: lines.count)
+            }
+            throw error
+        }
         var replies: [ServerReply] = []
         replies.reserveCapacity(lines.count)
         for _ in lines {

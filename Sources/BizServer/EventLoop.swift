@@ -146,6 +146,13 @@ final class EventLoop {
                 }
                 return
             }
+            if let policy = settings.peerPolicy, !isAllowed(descriptor, by: policy) {
+                let refusal = Reply.error(ProtocolError(.denied, "this user may not use bizcached"))
+                refusal.withUnsafeBytes { _ = UnixSocket.sendSome(descriptor, $0) }
+                Glibc.close(descriptor)
+                settings.stats.recordError(.denied)
+                continue
+            }
             if settings.stats.connectionOpened() > maximumConnections {
                 let refusal = Reply.error(ProtocolError(.busy, "too many connections"))
                 refusal.withUnsafeBytes { _ = UnixSocket.sendSome(descriptor, $0) }
@@ -170,6 +177,15 @@ final class EventLoop {
             connection.registeredInterest = Epoll.Interest.readable.rawValue
             connections[descriptor] = connection
         }
+    }
+
+    private func isAllowed(_ descriptor: Int32, by policy: PeerPolicy) -> Bool {
+        guard let peer = LocalIdentity.peer(of: descriptor) else { return false }
+        let allowed = policy.allows(userID: peer.userID, groupID: peer.groupID, ownUserID: LocalIdentity.userID)
+        if !allowed {
+            Log.warning("refused a client", ["uid": String(peer.userID), "gid": String(peer.groupID)])
+        }
+        return allowed
     }
 
     // MARK: Reading and answering

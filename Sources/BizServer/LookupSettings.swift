@@ -9,6 +9,8 @@ struct LookupSettings: Sendable {
     let databaseURL: String
     let stats: ServerStats
     let parser: RequestParser
+    /// Who may connect, when restricted.
+    let peerPolicy: PeerPolicy?
 
     /// The Redis key of a number's cached business JSON.
     static func redisKey(_ phone: PhoneNumber) -> String { "business:" + phone.e164 }

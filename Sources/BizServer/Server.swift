@@ -17,7 +17,11 @@ public final class Server: Sendable {
     public var stats: ServerStats { settings.stats }
 
     /// Prepares a server on a listening socket; nothing runs until `start()`.
-    public init(configuration: DaemonConfiguration, listener: UnixListener) throws(SystemCallError) {
+    /// - Parameter peerPolicy: who may connect (ids already resolved), or nil for anyone who
+    ///   can open the socket.
+    public init(
+        configuration: DaemonConfiguration, listener: UnixListener, peerPolicy: PeerPolicy? = nil
+    ) throws(SystemCallError) {
         self.configuration = configuration
         self.listener = listener
         self.settings = LookupSettings(
@@ -29,7 +33,8 @@ public final class Server: Sendable {
             redis: configuration.redis,
             databaseURL: configuration.databaseURL,
             stats: ServerStats(startedAt: MonotonicClock.nanoseconds(), eventLoops: configuration.eventLoops),
-            parser: RequestParser(phoneParser: PhoneNumberParser(defaultCountryCode: configuration.defaultCountryCode)))
+            parser: RequestParser(phoneParser: PhoneNumberParser(defaultCountryCode: configuration.defaultCountryCode)),
+            peerPolicy: peerPolicy)
         var mailboxes: [LoopMailbox] = []
         for _ in 0..<configuration.eventLoops { mailboxes.append(try LoopMailbox()) }
         self.mailboxes = mailboxes

@@ -31,9 +31,10 @@ public final class UnixListener: Sendable {
         }
     }
 
-    /// Creates the socket at `path` with the given permission bits (0660 by default).
-    /// A stale socket file (nobody answering) is removed first; a live one is left alone.
-    public init(path: String, mode: mode_t = 0o660, backlog: Int32 = 1024) throws(ListenError) {
+    /// Creates the socket at `path` with the given permission bits (0660 by default), owned
+    /// by `group` when given. A stale socket file (nobody answering) is removed first; a live
+    /// one is left alone.
+    public init(path: String, mode: mode_t = 0o660, group: UInt32? = nil, backlog: Int32 = 1024) throws(ListenError) {
         var status = stat()
         if lstat(path, &status) == 0 {
             guard (status.st_mode & S_IFMT) == S_IFSOCK else { throw .notASocket(path: path) }
@@ -58,6 +59,12 @@ public final class UnixListener: Sendable {
         guard bound == 0 else {
             Glibc.close(descriptor)
             throw .system(SystemCallError("bind(\(path))", code: bindError))
+        }
+        if let group, chown(path, uid_t.max, group) != 0 {
+            let error = SystemCallError("chown(\(path), group \(group))")
+            Glibc.close(descriptor)
+            unlink(path)
+            throw .system(error)
         }
         guard Glibc.listen(descriptor, backlog) == 0 else {
             let error = SystemCallError("listen(\(path))")

@@ -35,12 +35,31 @@ if openFileLimit < configuration.maxConnections + 64 {
     ])
 }
 
+/// Resolves user or group names from the configuration to ids, or exits 64.
+func ids(_ entries: [String]?, _ kind: String, _ resolve: (String) -> UInt32?) -> Set<UInt32>? {
+    guard let entries else { return nil }
+    var ids = Set<UInt32>()
+    for entry in entries {
+        guard let id = resolve(entry) else {
+            ProcessEnvironment.printError("no \(kind) named '\(entry)'")
+            exit(64)  // EX_USAGE
+        }
+        ids.insert(id)
+    }
+    return ids
+}
+let socketGroup = ids(configuration.socketGroup.map { [$0] }, "group", LocalIdentity.groupID)?.first
+let allowedUsers = ids(configuration.allowedUsers, "user", LocalIdentity.userID)
+let allowedGroups = ids(configuration.allowedGroups, "group", LocalIdentity.groupID)
+let peerPolicy = allowedUsers == nil && allowedGroups == nil
+    ? nil : PeerPolicy(userIDs: allowedUsers ?? [], groupIDs: allowedGroups ?? [])
+
 let listener: UnixListener
 do {
     if let inherited = try SocketActivation.listeningDescriptors().first {
         listener = try UnixListener(inheritedDescriptor: inherited)
     } else {
-        listener = try UnixListener(path: configuration.socketPath)
+        listener = try UnixListener(path: configuration.socketPath, group: socketGroup)
     }
 } catch {
     Log.error("cannot listen", ["socket": configuration.socketPath, "error": "\(error)"])
@@ -49,7 +68,7 @@ do {
 
 let server: Server
 do {
-    server = try Server(configuration: configuration, listener: listener)
+    server = try Server(configuration: configuration, listener: listener, peerPolicy: peerPolicy)
     try server.start()
 } catch {
     Log.error("cannot start", ["error": error.description])

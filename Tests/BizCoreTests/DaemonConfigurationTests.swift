@@ -359,3 +359,41 @@ import Testing
         #expect(error == .invalidValue(name: "--redis-url", reason: "must start with redis:// or unix://"))
     }
 }
+
+
+@Suite("DaemonConfiguration access settings")
+struct DaemonConfigurationAccessTests {
+    private func configuration(_ arguments: [String], _ environment: [String: String] = [:]) throws -> DaemonConfiguration {
+        guard case .run(let configuration) = try DaemonConfiguration.parse(
+            arguments: ["--database-url", "dbname=x"] + arguments, environment: environment, processorCount: 2)
+        else { throw ConfigurationError.missing(name: "run") }
+        return configuration
+    }
+
+    @Test("Socket group and allow-lists come from flags or the environment")
+    func accessSettings() throws {
+        let fromFlags = try configuration(["--socket-group", "bizcached", "--allow-users", "1001, deploy", "--allow-groups", "web"])
+        #expect(fromFlags.socketGroup == "bizcached")
+        #expect(fromFlags.allowedUsers == ["1001", "deploy"])
+        #expect(fromFlags.allowedGroups == ["web"])
+        let fromEnvironment = try configuration([], ["BIZCACHED_ALLOW_USERS": "7", "BIZCACHED_SOCKET_GROUP": "g"])
+        #expect(fromEnvironment.allowedUsers == ["7"])
+        #expect(fromEnvironment.socketGroup == "g")
+        #expect(try configuration([]).allowedUsers == nil)
+    }
+
+    @Test("An allow-list with an empty entry is rejected")
+    func emptyEntry() {
+        #expect(throws: ConfigurationError.self) { try configuration(["--allow-users", "1001,,1002"]) }
+    }
+
+    @Test("Root, the daemon's own user, listed users and listed primary groups are allowed")
+    func policy() {
+        let policy = PeerPolicy(userIDs: [1001], groupIDs: [50])
+        #expect(policy.allows(userID: 0, groupID: 0, ownUserID: 999))
+        #expect(policy.allows(userID: 999, groupID: 999, ownUserID: 999))
+        #expect(policy.allows(userID: 1001, groupID: 1, ownUserID: 999))
+        #expect(policy.allows(userID: 1002, groupID: 50, ownUserID: 999))
+        #expect(!policy.allows(userID: 1002, groupID: 51, ownUserID: 999))
+    }
+}

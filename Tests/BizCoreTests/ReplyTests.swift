@@ -43,7 +43,7 @@ import Testing
         "Errors are 'ERR <CODE> <message>\\n'",
         arguments: [
             (ErrorCode.badRequest, "BADREQ"), (.badPhone, "BADPHONE"), (.tooLong, "TOOLONG"), (.ambiguous, "AMBIGUOUS"),
-            (.unavailable, "UNAVAILABLE"), (.busy, "BUSY"), (.internal, "INTERNAL"),
+            (.unavailable, "UNAVAILABLE"), (.busy, "BUSY"), (.denied, "DENIED"), (.internal, "INTERNAL"),
         ])
     func errorForm(_ code: ErrorCode, _ spelled: String) {
         #expect(text(Reply.error(ProtocolError(code, "some reason"))) == "ERR \(spelled) some reason\n")

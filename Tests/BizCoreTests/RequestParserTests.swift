@@ -212,6 +212,6 @@ import Testing
 
     @Test("Error codes have the protocol's spelling")
     func errorCodes() {
-        #expect(ErrorCode.allCases.map(\.rawValue) == ["BADREQ", "BADPHONE", "TOOLONG", "AMBIGUOUS", "UNAVAILABLE", "BUSY", "INTERNAL"])
+        #expect(ErrorCode.allCases.map(\.rawValue) == ["BADREQ", "BADPHONE", "TOOLONG", "AMBIGUOUS", "UNAVAILABLE", "BUSY", "DENIED", "INTERNAL"])
     }
 }

@@ -22,6 +22,13 @@ public struct DaemonConfiguration: Sendable {
     /// Client connections served at once; more are refused.
     public var maxConnections: Int = 4096
     public var logLevel: LogLevel = .info
+    /// The group to give the socket file (a name or numeric id), so its members may connect.
+    public var socketGroup: String?
+    /// Users (names or ids) allowed to connect; nil with `allowedGroups` nil: everyone who
+    /// can open the socket.
+    public var allowedUsers: [String]?
+    /// Groups (names or ids) whose members, by primary group, may connect.
+    public var allowedGroups: [String]?
 
     public init(databaseURL: String, eventLoops: Int = 2) {
         self.databaseURL = databaseURL
@@ -45,6 +52,9 @@ public struct DaemonConfiguration: Sendable {
         ("event-loops", "BIZCACHED_EVENT_LOOPS", "threads serving clients (default: one per core)"),
         ("max-connections", "BIZCACHED_MAX_CONNECTIONS", "client connections at once (default 4096)"),
         ("log-level", "BIZCACHED_LOG_LEVEL", "debug, info, warning or error (default info)"),
+        ("socket-group", "BIZCACHED_SOCKET_GROUP", "group owning the socket file (mode 0660)"),
+        ("allow-users", "BIZCACHED_ALLOW_USERS", "comma-separated users allowed to connect (SO_PEERCRED)"),
+        ("allow-groups", "BIZCACHED_ALLOW_GROUPS", "comma-separated primary groups allowed to connect"),
     ]
 
     /// The `--help` text.
@@ -122,6 +132,11 @@ public struct DaemonConfiguration: Sendable {
             }
             configuration.logLevel = level
         }
+        if let (name, text) = value("socket-group") {
+            configuration.socketGroup = try PeerPolicy.entries(text, name: name).first
+        }
+        if let (name, text) = value("allow-users") { configuration.allowedUsers = try PeerPolicy.entries(text, name: name) }
+        if let (name, text) = value("allow-groups") { configuration.allowedGroups = try PeerPolicy.entries(text, name: name) }
         return .run(configuration)
     }
 }

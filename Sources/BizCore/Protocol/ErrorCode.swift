@@ -12,6 +12,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case unavailable = "UNAVAILABLE"
     /// The server has as many connections as it may; it closes this one after the reply.
     case busy = "BUSY"
+    /// The connecting user is not allowed to ask; the server closes the connection.
+    case denied = "DENIED"
     /// A fault in bizcached itself.
     case `internal` = "INTERNAL"
 }
