@@ -31,6 +31,8 @@ final class ClientConnection {
     var isReadPaused = false
     /// The epoll interest currently registered.
     var registeredInterest: UInt32 = 0
+    /// When bytes last arrived (loop clock).
+    var lastInputAt: UInt64 = 0
 
     init(descriptor: Int32, id: UInt64, maximumLineLength: Int) {
         self.descriptor = descriptor

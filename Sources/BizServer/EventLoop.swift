@@ -16,6 +16,8 @@ final class EventLoop {
     static let heldHighWater = 4096
     /// How long shutdown waits for in-flight answers before closing anyway.
     static let drainTimeout: UInt64 = 5_000_000_000
+    /// How often connections are checked for unfinished request lines.
+    static let idleSweepInterval: UInt64 = 1_000_000_000
 
     private let number: Int
     private let name: String
@@ -25,6 +27,9 @@ final class EventLoop {
     private let settings: LookupSettings
     private let backend: BackendPool
     private let maximumConnections: Int
+    /// Nanoseconds a request line may stay unfinished; 0: forever.
+    private let idleTimeout: UInt64
+    private var nextIdleSweep: UInt64 = 0
     private var connections: [Int32: ClientConnection] = [:]
     private var nextConnectionID: UInt64 = 0
     private var now: UInt64 = MonotonicClock.nanoseconds()
@@ -44,8 +49,9 @@ final class EventLoop {
 
     init(
         number: Int, mailbox: LoopMailbox, listener: UnixListener, settings: LookupSettings,
-        backend: BackendPool, maximumConnections: Int
+        backend: BackendPool, maximumConnections: Int, idleTimeoutSeconds: Int
     ) throws(SystemCallError) {
+        self.idleTimeout = UInt64(idleTimeoutSeconds) * 1_000_000_000
         self.number = number
         self.name = "loop-\(number)"
         self.epoll = try Epoll()
@@ -66,7 +72,8 @@ final class EventLoop {
         while true {
             var clockRead = false
             let needsTimer = drainDeadline != nil || acceptingPausedUntil != nil || redisLink?.hasWaiting == true
-            let timeout: Int32 = needsTimer ? 100 : -1
+            let sweeps = idleTimeout > 0 && !connections.isEmpty
+            let timeout: Int32 = needsTimer ? 100 : sweeps ? 1000 : -1
             epoll.wait(timeoutMilliseconds: timeout) { event in
                 // One clock read per wake-up serves every request it brings.
                 if !clockRead {
@@ -88,6 +95,10 @@ final class EventLoop {
                     backend.submit(pendingJobs)
                     pendingJobs.removeAll(keepingCapacity: true)
                 }
+            }
+            if idleTimeout > 0, now >= nextIdleSweep {
+                nextIdleSweep = now &+ Self.idleSweepInterval
+                closeStalledConnections()
             }
             if let until = acceptingPausedUntil, now >= until, drainDeadline == nil {
                 acceptingPausedUntil = nil
@@ -175,7 +186,18 @@ final class EventLoop {
             let id = nextConnectionID << 32 | UInt64(UInt32(bitPattern: descriptor))
             let connection = ClientConnection(descriptor: descriptor, id: id, maximumLineLength: 1024)
             connection.registeredInterest = Epoll.Interest.readable.rawValue
+            connection.lastInputAt = now
             connections[descriptor] = connection
+        }
+    }
+
+    /// Closes connections whose request line has stayed unfinished longer than the idle
+    /// timeout (a client that stalls mid-line holds a buffer and a descriptor for nothing).
+    private func closeStalledConnections() {
+        for connection in Array(connections.values)
+        where connection.input.pendingByteCount > 0 && now &- connection.lastInputAt > idleTimeout {
+            Log.info("closing a client that left a request unfinished", ["loop": name])
+            close(connection)
         }
     }
 
@@ -196,6 +218,7 @@ final class EventLoop {
         guard !connection.isReadingStopped else { return false }
         let count = Glibc.read(connection.descriptor, readBuffer.baseAddress, readBuffer.count)
         if count > 0 {
+            connection.lastInputAt = now
             connection.input.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
             answerLines(connection)
         } else if count == 0 {

@@ -46,7 +46,8 @@ public final class Server: Sendable {
         for (number, mailbox) in mailboxes.enumerated() {
             let loop = try EventLoop(
                 number: number, mailbox: mailbox, listener: listener, settings: settings,
-                backend: backend, maximumConnections: configuration.maxConnections)
+                backend: backend, maximumConnections: configuration.maxConnections,
+                idleTimeoutSeconds: configuration.idleTimeoutSeconds)
             stopped.enter()
             let box = LoopBox(loop)
             Threads.start(name: "loop-\(number)") { [stopped] in

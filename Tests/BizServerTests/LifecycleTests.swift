@@ -128,6 +128,18 @@ import Testing
         #expect(!daemon.log.contains("redis-secret"))
     }
 
+    @Test func aRequestLineLeftUnfinishedIsDisconnectedButIdleClientsStay() throws {
+        let fixture = try ServerFixture(withRedis: false, arguments: ["--idle-timeout", "1"])
+        let idle = try fixture.daemon.client()
+        #expect(try idle.request("PING") == .pong)
+        let stalled = try fixture.daemon.client(timeout: 5)
+        try stalled.sendRaw(Array("GET 555-01".utf8))
+        let started = Date()
+        #expect(stalled.readsEndOfFile())
+        #expect(Date().timeIntervalSince(started) < 4.5)
+        #expect(try idle.request("PING") == .pong)
+    }
+
     @Test func aClientOverTheConnectionLimitIsToldSo() throws {
         let fixture = try ServerFixture(withRedis: false, arguments: ["--max-connections", "2"])
         let first = try fixture.daemon.client()

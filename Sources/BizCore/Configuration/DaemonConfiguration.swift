@@ -22,6 +22,9 @@ public struct DaemonConfiguration: Sendable {
     /// Client connections served at once; more are refused.
     public var maxConnections: Int = 4096
     public var logLevel: LogLevel = .info
+    /// Seconds a client may leave a request line unfinished before it is disconnected
+    /// (0: never). Clients idle between requests are kept.
+    public var idleTimeoutSeconds: Int = 30
     /// The group to give the socket file (a name or numeric id), so its members may connect.
     public var socketGroup: String?
     /// Users (names or ids) allowed to connect; nil with `allowedGroups` nil: everyone who
@@ -52,6 +55,7 @@ public struct DaemonConfiguration: Sendable {
         ("event-loops", "BIZCACHED_EVENT_LOOPS", "threads serving clients (default: one per core)"),
         ("max-connections", "BIZCACHED_MAX_CONNECTIONS", "client connections at once (default 4096)"),
         ("log-level", "BIZCACHED_LOG_LEVEL", "debug, info, warning or error (default info)"),
+        ("idle-timeout", "BIZCACHED_IDLE_TIMEOUT", "seconds a request line may stay unfinished, 0: forever (default 30)"),
         ("socket-group", "BIZCACHED_SOCKET_GROUP", "group owning the socket file (mode 0660)"),
         ("allow-users", "BIZCACHED_ALLOW_USERS", "comma-separated users allowed to connect (SO_PEERCRED)"),
         ("allow-groups", "BIZCACHED_ALLOW_GROUPS", "comma-separated primary groups allowed to connect"),
@@ -126,6 +130,7 @@ public struct DaemonConfiguration: Sendable {
         if let number = try integer("backend-workers", in: 1...64) { configuration.backendWorkers = number }
         if let number = try integer("event-loops", in: 1...64) { configuration.eventLoops = number }
         if let number = try integer("max-connections", in: 1...1_000_000) { configuration.maxConnections = number }
+        if let number = try integer("idle-timeout", in: 0...86_400) { configuration.idleTimeoutSeconds = number }
         if let (name, text) = value("log-level") {
             guard let level = LogLevel(name: text) else {
                 throw .invalidValue(name: name, reason: "expected debug, info, warning or error")
