@@ -43,6 +43,9 @@ public final class Server: Sendable {
     /// Starts the backend workers and the event loops.
     public func start() throws(SystemCallError) {
         let backend = BackendPool(settings: settings, workers: configuration.backendWorkers)
+        Threads.start(name: "invalidation") { [settings] in
+            InvalidationListener(settings: settings).run()
+        }
         for (number, mailbox) in mailboxes.enumerated() {
             let loop = try EventLoop(
                 number: number, mailbox: mailbox, listener: listener, settings: settings,

@@ -115,14 +115,84 @@ import Testing
     @Test func invalidateDropsTheLRUAndTheRedisKey() throws {
         let fixture = try ServerFixture()
         let redis = try #require(fixture.redis)
-        let id = try fixture.insertBusiness(name: "Before", publicPhone: "+15550100012")
-        #expect(try fixture.lookup("5550100012")?["name"] as? String == "Before")
+        try fixture.insertBusiness(name: "Real", publicPhone: "+15550100012")
+        #expect(try fixture.lookup("5550100012")?["name"] as? String == "Real")
 
-        try fixture.database.connect().query("UPDATE businesses SET name = 'After' WHERE id = $1::uuid", [id])
-        #expect(try fixture.lookup("5550100012")?["name"] as? String == "Before")
+        // Something else wrote a wrong value to Redis; the LRU still has the real one.
+        try redis.cli("SET", "business:+15550100012", #"{"name":"Wrong"}"#)
+        #expect(try fixture.lookup("5550100012")?["name"] as? String == "Real")
         #expect(try fixture.daemon.request("INVALIDATE +1 555 010 0012") == .ok(nil))
         #expect(try redis.cli("EXISTS", "business:+15550100012") == "0")
-        #expect(try fixture.lookup("5550100012")?["name"] as? String == "After")
+        #expect(try fixture.lookup("5550100012")?["name"] as? String == "Real")
+        #expect(try fixture.daemon.hits("postgres") == 2)
+    }
+
+    @Test func aChangeInPostgresReachesTheCachesWithoutWaitingForTheTTL() throws {
+        let fixture = try ServerFixture()
+        let redis = try #require(fixture.redis)
+        let id = try fixture.insertBusiness(name: "Before", publicPhone: "+15550100016", twilioPhone: "+15550100017")
+        #expect(try fixture.lookup("5550100016")?["name"] as? String == "Before")
+        #expect(try fixture.lookup("5550100017")?["name"] as? String == "Before")
+
+        // The trigger's NOTIFY drops both numbers from the LRU and Redis.
+        try fixture.database.connect().query("UPDATE businesses SET name = 'After' WHERE id = $1::uuid", [id])
+        #expect(try waitForName("After", of: "5550100016", in: fixture))
+        #expect(try fixture.lookup("5550100017")?["name"] as? String == "After")
+
+        // A number moved away from the business is dropped too: its old key answers NOTFOUND.
+        try fixture.database.connect().query("UPDATE businesses SET twilio_phone = NULL WHERE id = $1::uuid", [id])
+        var gone = false
+        for _ in 0..<40 where !gone {
+            gone = try fixture.daemon.request("GET 5550100017") == .notFound
+            if !gone { usleep(50_000) }
+        }
+        #expect(gone)
+        #expect(try redis.cli("EXISTS", "business:+15550100017") == "0")
+
+        try fixture.database.connect().query("DELETE FROM businesses WHERE id = $1::uuid", [id])
+        var deleted = false
+        for _ in 0..<40 where !deleted {
+            deleted = try fixture.daemon.request("GET 5550100016") == .notFound
+            if !deleted { usleep(50_000) }
+        }
+        #expect(deleted)
+    }
+
+    @Test func theChangeListenerListensAgainAfterItsConnectionIsCut() throws {
+        let fixture = try ServerFixture()
+        let id = try fixture.insertBusiness(name: "One", publicPhone: "+15550100018")
+        #expect(try fixture.lookup("5550100018")?["name"] as? String == "One")
+
+        let admin = try fixture.database.connectAdministrator()
+        let listeners = "SELECT pid::text AS pid FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'LISTEN%'"
+        var first: String?
+        for _ in 0..<40 where first == nil {
+            first = try admin.query(listeners, [fixture.database.name]).rows.first?.first ?? nil
+            if first == nil { usleep(50_000) }
+        }
+        let terminatedPID = try #require(first)
+        try admin.query("SELECT pg_terminate_backend($1::int)", [terminatedPID])
+
+        // Once a new session listens, a change must still reach the caches.
+        var listening = false
+        for _ in 0..<60 where !listening {
+            let pids = try admin.query(listeners, [fixture.database.name]).rows.compactMap { $0.first ?? nil }
+            listening = pids.contains { $0 != terminatedPID }
+            if !listening { usleep(50_000) }
+        }
+        #expect(listening)
+        try fixture.database.connect().query("UPDATE businesses SET name = 'Two' WHERE id = $1::uuid", [id])
+        #expect(try waitForName("Two", of: "5550100018", in: fixture))
+        #expect(fixture.daemon.log.contains("postgres reconnected"))
+    }
+
+    /// Polls for up to 2 s until the number's business has `name`.
+    private func waitForName(_ name: String, of phone: String, in fixture: ServerFixture) throws -> Bool {
+        for _ in 0..<40 {
+            if try fixture.lookup(phone)?["name"] as? String == name { return true }
+            usleep(50_000)
+        }
+        return false
     }
 
     @Test func aNumberClaimedByTwoBusinessesIsAmbiguous() throws {
