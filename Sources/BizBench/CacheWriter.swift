@@ -52,4 +52,15 @@ final class CacheWriter {
         }
         queued = 0
     }
+
+    /// Failed stores across `writers`, and the first failure's description.
+    static func failures(of writers: [CacheWriter]) -> (count: Int, first: String?) {
+        var count = 0
+        var first: String?
+        for writer in writers where writer.failed > 0 {
+            count += writer.failed
+            if first == nil, let failure = writer.firstFailure { first = "\(writer.kind.rawValue) answered \(failure)" }
+        }
+        return (count, first)
+    }
 }

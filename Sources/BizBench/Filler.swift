@@ -70,12 +70,9 @@ public enum Filler {
             start = end
         }
 
-        for writer in writers where writer.failed > 0 {
-            outcome.storeFailures += writer.failed
-            if outcome.firstProblem == nil, let failure = writer.firstFailure {
-                outcome.firstProblem = "\(writer.kind.rawValue) answered \(failure)"
-            }
-        }
+        let failures = CacheWriter.failures(of: writers)
+        outcome.storeFailures = failures.count
+        outcome.firstProblem = outcome.firstProblem ?? failures.first
         // A phone is filled when every cache stored it.
         outcome.filled = writers.map(\.stored).min() ?? outcome.found
         return outcome

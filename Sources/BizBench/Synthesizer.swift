@@ -37,12 +37,9 @@ public enum Synthesizer {
             for writer in writers { try writer.commit() }
             start = end
         }
-        for writer in writers where writer.failed > 0 {
-            outcome.failures += writer.failed
-            if outcome.firstProblem == nil, let failure = writer.firstFailure {
-                outcome.firstProblem = "\(writer.kind.rawValue) answered \(failure)"
-            }
-        }
+        let failures = CacheWriter.failures(of: writers)
+        outcome.failures = failures.count
+        outcome.firstProblem = outcome.firstProblem ?? failures.first
         outcome.stored = writers.map(\.stored).min() ?? 0
         return outcome
     }
