@@ -12,6 +12,9 @@ struct LookupSettings: Sendable {
     /// Who may connect, when restricted.
     let peerPolicy: PeerPolicy?
 
+    /// The prefix of every cached business's Redis key: `business:<E.164>`.
+    static let redisKeyPrefix: StaticString = "business:"
+
     /// The Redis key of a number's cached business JSON.
-    static func redisKey(_ phone: PhoneNumber) -> String { "business:" + phone.e164 }
+    static func redisKey(_ phone: PhoneNumber) -> String { "\(redisKeyPrefix)" + phone.e164 }
 }

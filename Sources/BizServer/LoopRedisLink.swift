@@ -121,11 +121,13 @@ final class LoopRedisLink {
         return orphans
     }
 
-    /// Writes `business:+<digits>` into `buffer`; returns its length.
+    /// Writes the number's Redis key (`LookupSettings.redisKey`) into `buffer` without
+    /// allocating; returns its length.
     private static func writeKey(_ phone: PhoneNumber, into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        let prefix: StaticString = "business:+"
-        let prefixLength = prefix.utf8CodeUnitCount
-        buffer.copyMemory(from: UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefixLength))
+        let prefix = LookupSettings.redisKeyPrefix
+        buffer.copyMemory(from: UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+        buffer[prefix.utf8CodeUnitCount] = UInt8(ascii: "+")
+        let prefixLength = prefix.utf8CodeUnitCount + 1
         var digits = phone.digits
         var count = 0
         var scratch = digits

@@ -1,3 +1,4 @@
+import BizCore
 import CLinux
 import Glibc
 
@@ -18,6 +19,27 @@ public enum LocalIdentity {
     public static func userID(_ entry: String) -> UInt32? {
         if let number = UInt32(entry) { return number }
         return getpwnam(entry).map { $0.pointee.pw_uid }
+    }
+
+    /// The ids of users given by name or number, for the configuration setting `setting`.
+    public static func userIDs(_ entries: [String], setting: String) throws(ConfigurationError) -> Set<UInt32> {
+        try resolve(entries, setting: setting, kind: "user", userID)
+    }
+
+    /// The ids of groups given by name or number, for the configuration setting `setting`.
+    public static func groupIDs(_ entries: [String], setting: String) throws(ConfigurationError) -> Set<UInt32> {
+        try resolve(entries, setting: setting, kind: "group", groupID)
+    }
+
+    private static func resolve(
+        _ entries: [String], setting: String, kind: String, _ lookUp: (String) -> UInt32?
+    ) throws(ConfigurationError) -> Set<UInt32> {
+        var ids = Set<UInt32>()
+        for entry in entries {
+            guard let id = lookUp(entry) else { throw .invalidValue(name: setting, reason: "no \(kind) named '\(entry)'") }
+            ids.insert(id)
+        }
+        return ids
     }
 
     /// The id of a group given by name or number; nil when there is no such group.

@@ -35,24 +35,23 @@ if openFileLimit < configuration.maxConnections + 64 {
     ])
 }
 
-/// Resolves user or group names from the configuration to ids, or exits 64.
-func ids(_ entries: [String]?, _ kind: String, _ resolve: (String) -> UInt32?) -> Set<UInt32>? {
-    guard let entries else { return nil }
-    var ids = Set<UInt32>()
-    for entry in entries {
-        guard let id = resolve(entry) else {
-            ProcessEnvironment.printError("no \(kind) named '\(entry)'")
-            exit(64)  // EX_USAGE
-        }
-        ids.insert(id)
+let socketGroup: UInt32?
+let peerPolicy: PeerPolicy?
+do {
+    socketGroup = try configuration.socketGroup.map { group throws(ConfigurationError) in
+        try LocalIdentity.groupIDs([group], setting: "--socket-group").first!
     }
-    return ids
+    let users = try configuration.allowedUsers.map { list throws(ConfigurationError) in
+        try LocalIdentity.userIDs(list, setting: "--allow-users")
+    }
+    let groups = try configuration.allowedGroups.map { list throws(ConfigurationError) in
+        try LocalIdentity.groupIDs(list, setting: "--allow-groups")
+    }
+    peerPolicy = users == nil && groups == nil ? nil : PeerPolicy(userIDs: users ?? [], groupIDs: groups ?? [])
+} catch {
+    ProcessEnvironment.printError("\(error)\nTry 'bizcached --help'.")
+    exit(64)  // EX_USAGE
 }
-let socketGroup = ids(configuration.socketGroup.map { [$0] }, "group", LocalIdentity.groupID)?.first
-let allowedUsers = ids(configuration.allowedUsers, "user", LocalIdentity.userID)
-let allowedGroups = ids(configuration.allowedGroups, "group", LocalIdentity.groupID)
-let peerPolicy = allowedUsers == nil && allowedGroups == nil
-    ? nil : PeerPolicy(userIDs: allowedUsers ?? [], groupIDs: allowedGroups ?? [])
 
 let listener: UnixListener
 do {

@@ -387,6 +387,11 @@ struct DaemonConfigurationAccessTests {
         #expect(throws: ConfigurationError.self) { try configuration(["--allow-users", "1001,,1002"]) }
     }
 
+    @Test("The socket belongs to one group, not a list")
+    func oneSocketGroup() {
+        #expect(throws: ConfigurationError.self) { try configuration(["--socket-group", "web,ops"]) }
+    }
+
     @Test("Root, the daemon's own user, listed users and listed primary groups are allowed")
     func policy() {
         let policy = PeerPolicy(userIDs: [1001], groupIDs: [50])

@@ -142,7 +142,7 @@ import Testing
         // A number moved away from the business is dropped too: its old key answers NOTFOUND.
         try fixture.database.connect().query("UPDATE businesses SET twilio_phone = NULL WHERE id = $1::uuid", [id])
         var gone = false
-        for _ in 0..<40 where !gone {
+        for _ in 0..<200 where !gone {
             gone = try fixture.daemon.request("GET 5550100017") == .notFound
             if !gone { usleep(50_000) }
         }
@@ -151,7 +151,7 @@ import Testing
 
         try fixture.database.connect().query("DELETE FROM businesses WHERE id = $1::uuid", [id])
         var deleted = false
-        for _ in 0..<40 where !deleted {
+        for _ in 0..<200 where !deleted {
             deleted = try fixture.daemon.request("GET 5550100016") == .notFound
             if !deleted { usleep(50_000) }
         }
@@ -175,7 +175,7 @@ import Testing
 
         // Once a new session listens, a change must still reach the caches.
         var listening = false
-        for _ in 0..<60 where !listening {
+        for _ in 0..<200 where !listening {
             let pids = try admin.query(listeners, [fixture.database.name]).rows.compactMap { $0.first ?? nil }
             listening = pids.contains { $0 != terminatedPID }
             if !listening { usleep(50_000) }
@@ -186,9 +186,10 @@ import Testing
         #expect(fixture.daemon.log.contains("postgres reconnected"))
     }
 
-    /// Polls for up to 2 s until the number's business has `name`.
+    /// Polls for up to 10 s (the suite runs tests in parallel on two cores) until the
+    /// number's business has `name`.
     private func waitForName(_ name: String, of phone: String, in fixture: ServerFixture) throws -> Bool {
-        for _ in 0..<40 {
+        for _ in 0..<200 {
             if try fixture.lookup(phone)?["name"] as? String == name { return true }
             usleep(50_000)
         }

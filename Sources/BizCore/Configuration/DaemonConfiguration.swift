@@ -138,7 +138,9 @@ public struct DaemonConfiguration: Sendable {
             configuration.logLevel = level
         }
         if let (name, text) = value("socket-group") {
-            configuration.socketGroup = try PeerPolicy.entries(text, name: name).first
+            let groups = try PeerPolicy.entries(text, name: name)
+            guard groups.count == 1 else { throw .invalidValue(name: name, reason: "expected one group") }
+            configuration.socketGroup = groups[0]
         }
         if let (name, text) = value("allow-users") { configuration.allowedUsers = try PeerPolicy.entries(text, name: name) }
         if let (name, text) = value("allow-groups") { configuration.allowedGroups = try PeerPolicy.entries(text, name: name) }
