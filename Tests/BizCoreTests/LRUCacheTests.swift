@@ -318,3 +318,44 @@ import Testing
         #expect(cache.count <= capacity)
     }
 }
+
+@Suite struct LRUCacheStaleRetentionTests {
+    @Test func anEntryCanCarryItsOwnTimeToLive() {
+        var cache = LRUCache<String, Int>(capacity: 4, timeToLive: 1_000)
+        cache.insert(1, forKey: "long", now: 0)
+        cache.insert(2, forKey: "short", now: 0, timeToLive: 10)
+        #expect(cache.value(forKey: "short", now: 9) == 2)
+        #expect(cache.value(forKey: "short", now: 10) == nil)
+        #expect(cache.value(forKey: "long", now: 999) == 1)
+    }
+
+    @Test func anExpiredEntryIsOfferedStaleWithinTheRetentionOnly() {
+        var cache = LRUCache<String, Int>(capacity: 4, timeToLive: 100, staleRetention: 50)
+        cache.insert(1, forKey: "a", now: 0)
+        #expect(cache.staleValue(forKey: "a", now: 99).map { [$0.value] } == [1])
+        #expect(cache.staleValue(forKey: "a", now: 99)?.isStale == false)
+        #expect(cache.value(forKey: "a", now: 120) == nil, "expired: not a fresh answer")
+        #expect(cache.count == 1, "kept for stale use")
+        #expect(cache.staleValue(forKey: "a", now: 120)?.isStale == true)
+        #expect(cache.staleValue(forKey: "a", now: 149)?.value == 1)
+        #expect(cache.staleValue(forKey: "a", now: 150) == nil)
+        #expect(cache.value(forKey: "a", now: 150) == nil)
+        #expect(cache.count == 0, "dropped once past the retention")
+    }
+
+    @Test func withoutRetentionAnExpiredEntryIsDroppedOnLookup() {
+        var cache = LRUCache<String, Int>(capacity: 4, timeToLive: 100)
+        cache.insert(1, forKey: "a", now: 0)
+        #expect(cache.value(forKey: "a", now: 100) == nil)
+        #expect(cache.count == 0)
+        #expect(cache.staleValue(forKey: "a", now: 100) == nil)
+    }
+
+    @Test func aStaleLookupDoesNotChangeRecency() {
+        var cache = LRUCache<String, Int>(capacity: 2, timeToLive: 100, staleRetention: 1_000)
+        cache.insert(1, forKey: "a", now: 0)
+        cache.insert(2, forKey: "b", now: 0)
+        _ = cache.staleValue(forKey: "a", now: 200)
+        #expect(cache.keysByRecency == ["b", "a"])
+    }
+}

@@ -1,5 +1,9 @@
 /// A least-recently-used cache with a fixed capacity and a time to live per entry.
 ///
+/// An expired entry is not returned by `value(forKey:now:)`, but it is kept for
+/// `staleRetention` more nanoseconds (unless evicted) so that `staleValue(forKey:now:)`
+/// can still offer it when the source of truth cannot be asked (stale-if-error).
+///
 /// Not thread-safe: `ShardedLRUCache` puts each instance behind a lock. Time is given by
 /// the caller in nanoseconds of a monotonic clock, so the cache itself does no I/O and
 /// tests can move time by hand. Entries live in one array linked by indices; a lookup or
@@ -15,8 +19,11 @@ public struct LRUCache<Key: Hashable, Value> {
 
     /// The most entries kept; 0 disables the cache.
     public let capacity: Int
-    /// How long an entry stays valid after it is inserted, in nanoseconds.
+    /// How long an entry stays valid after it is inserted, in nanoseconds, unless the
+    /// insert gives its own.
     public let timeToLive: UInt64
+    /// How long an expired entry is kept for `staleValue(forKey:now:)`, in nanoseconds.
+    public let staleRetention: UInt64
 
     private var index: [Key: Int32] = [:]
     private var nodes: [Node] = []
@@ -24,10 +31,11 @@ public struct LRUCache<Key: Hashable, Value> {
     private var oldest: Int32 = -1
     private var free: [Int32] = []
 
-    public init(capacity: Int, timeToLive: UInt64) {
+    public init(capacity: Int, timeToLive: UInt64, staleRetention: UInt64 = 0) {
         precondition(capacity >= 0 && capacity < Int(Int32.max), "capacity out of range")
         self.capacity = capacity
         self.timeToLive = timeToLive
+        self.staleRetention = staleRetention
     }
 
     /// The number of entries held, expired ones included until they are touched or evicted.
@@ -38,19 +46,28 @@ public struct LRUCache<Key: Hashable, Value> {
         guard let slot = index[key] else { return nil }
         let position = Int(slot)
         if nodes[position].expiresAt <= now {
-            remove(slot: slot)
+            if Self.adding(staleRetention, to: nodes[position].expiresAt) <= now { remove(slot: slot) }
             return nil
         }
         moveToFront(slot)
         return nodes[position].value
     }
 
-    /// Inserts or replaces the value for `key`, valid until `now + timeToLive`,
-    /// evicting the least recently used entry when full.
-    public mutating func insert(_ value: Value, forKey key: Key, now: UInt64) {
+    /// The value for `key` if present and expired less than `staleRetention` ago (or not
+    /// expired at all), without changing its recency: for use when the source of truth
+    /// failed. `isStale` tells whether it has expired.
+    public func staleValue(forKey key: Key, now: UInt64) -> (value: Value, isStale: Bool)? {
+        guard let slot = index[key] else { return nil }
+        let node = nodes[Int(slot)]
+        guard Self.adding(staleRetention, to: node.expiresAt) > now else { return nil }
+        return (node.value, node.expiresAt <= now)
+    }
+
+    /// Inserts or replaces the value for `key`, valid until `now + timeToLive` (the
+    /// cache's own unless given), evicting the least recently used entry when full.
+    public mutating func insert(_ value: Value, forKey key: Key, now: UInt64, timeToLive: UInt64? = nil) {
         guard capacity > 0 else { return }
-        let (sum, overflow) = now.addingReportingOverflow(timeToLive)
-        let expiresAt = overflow ? UInt64.max : sum
+        let expiresAt = Self.adding(timeToLive ?? self.timeToLive, to: now)
         if let slot = index[key] {
             nodes[Int(slot)].value = value
             nodes[Int(slot)].expiresAt = expiresAt
@@ -101,6 +118,11 @@ public struct LRUCache<Key: Hashable, Value> {
             slot = nodes[Int(slot)].older
         }
         return keys
+    }
+
+    private static func adding(_ duration: UInt64, to time: UInt64) -> UInt64 {
+        let (sum, overflow) = time.addingReportingOverflow(duration)
+        return overflow ? UInt64.max : sum
     }
 
     private mutating func unlink(_ slot: Int32) {

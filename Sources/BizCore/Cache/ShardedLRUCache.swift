@@ -13,12 +13,13 @@ public final class ShardedLRUCache<Key: Hashable & Sendable, Value: Sendable>: S
 
     /// - Parameters:
     ///   - capacity: entries kept in all; 0 disables caching.
-    ///   - timeToLive: nanoseconds an entry stays valid.
+    ///   - timeToLive: nanoseconds an entry stays valid, unless its insert says otherwise.
+    ///   - staleRetention: nanoseconds an expired entry is kept for `staleValue`.
     ///   - shardCount: number of independently locked parts.
-    public init(capacity: Int, timeToLive: UInt64, shardCount: Int = 16) {
+    public init(capacity: Int, timeToLive: UInt64, staleRetention: UInt64 = 0, shardCount: Int = 16) {
         let shardCount = max(1, min(shardCount, max(capacity, 1)))
         let perShard = capacity == 0 ? 0 : (capacity + shardCount - 1) / shardCount
-        shards = (0..<shardCount).map { _ in Shard(LRUCache(capacity: perShard, timeToLive: timeToLive)) }
+        shards = (0..<shardCount).map { _ in Shard(LRUCache(capacity: perShard, timeToLive: timeToLive, staleRetention: staleRetention)) }
     }
 
     private func shard(for key: Key) -> Shard {
@@ -30,9 +31,32 @@ public final class ShardedLRUCache<Key: Hashable & Sendable, Value: Sendable>: S
         shard(for: key).cache.withLock { $0.value(forKey: key, now: now) }
     }
 
-    /// Inserts or replaces a value.
-    public func insert(_ value: Value, forKey key: Key, now: UInt64) {
-        shard(for: key).cache.withLock { $0.insert(value, forKey: key, now: now) }
+    /// The value for `key`, even expired within the stale retention; see `LRUCache.staleValue`.
+    public func staleValue(forKey key: Key, now: UInt64) -> (value: Value, isStale: Bool)? {
+        shard(for: key).cache.withLock { $0.staleValue(forKey: key, now: now) }
+    }
+
+    /// Inserts or replaces a value, valid for `timeToLive` (the cache's own unless given).
+    public func insert(_ value: Value, forKey key: Key, now: UInt64, timeToLive: UInt64? = nil) {
+        shard(for: key).cache.withLock { $0.insert(value, forKey: key, now: now, timeToLive: timeToLive) }
+    }
+
+    /// Inserts a value only if `isCurrent` still holds, checked under the shard's lock.
+    ///
+    /// This closes the race between a lookup that read a value and an invalidation of the
+    /// same key: the invalidation first makes `isCurrent` false (for example by advancing
+    /// a `GenerationTable`), then removes the key. Whichever takes the lock second sees the
+    /// other's effect, so an old value can never be inserted after the removal.
+    /// - Returns: whether the value was inserted.
+    @discardableResult
+    public func insert(
+        _ value: Value, forKey key: Key, now: UInt64, timeToLive: UInt64? = nil, if isCurrent: () -> Bool
+    ) -> Bool {
+        shard(for: key).cache.withLock { cache in
+            guard isCurrent() else { return false }
+            cache.insert(value, forKey: key, now: now, timeToLive: timeToLive)
+            return true
+        }
     }
 
     /// Removes the entry for `key`, if any.
