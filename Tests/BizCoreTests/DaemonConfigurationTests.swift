@@ -49,6 +49,30 @@ import Testing
         #expect(configuration.eventLoops == 8)
         #expect(configuration.maxConnections == 4096)
         #expect(configuration.logLevel == .info)
+        #expect(configuration.negativeTTLSeconds == 30)
+        #expect(configuration.staleIfErrorSeconds == 3600)
+        #expect(configuration.queryTimeout == 1_000_000_000)
+    }
+
+    @Test("Cache freshness and failure settings from flags and the environment")
+    func freshnessSettings() throws {
+        let flags = try configuration(["--negative-ttl", "0", "--stale-if-error", "60", "--query-timeout", "0.25"])
+        #expect(flags.negativeTTLSeconds == 0)
+        #expect(flags.staleIfErrorSeconds == 60)
+        #expect(flags.queryTimeout == 250_000_000)
+        let environment = try configuration([], environment: [
+            "DATABASE_URL": "db", "BIZCACHED_NEGATIVE_TTL": "5", "BIZCACHED_STALE_IF_ERROR": "0",
+            "BIZCACHED_QUERY_TIMEOUT": "2",
+        ])
+        #expect(environment.negativeTTLSeconds == 5)
+        #expect(environment.staleIfErrorSeconds == 0)
+        #expect(environment.queryTimeout == 2_000_000_000)
+    }
+
+    @Test("Invalid query timeouts", arguments: ["0", "0.001", "61", "-1", "nan", "inf", "1s", ""])
+    func invalidQueryTimeout(_ value: String) {
+        #expect(error(["--query-timeout", value])
+            == .invalidValue(name: "--query-timeout", reason: "expected seconds from 0.01 to 60, such as 1 or 0.25"))
     }
 
     @Test("The memberwise initializer has the same defaults")
@@ -300,6 +324,7 @@ import Testing
             ("--backend-workers", "0", "1", "64"), ("--backend-workers", "65", "1", "64"),
             ("--event-loops", "0", "1", "64"), ("--event-loops", "65", "1", "64"),
             ("--max-connections", "0", "1", "1000000"), ("--max-connections", "1000001", "1", "1000000"),
+            ("--negative-ttl", "-1", "0", "86400"), ("--stale-if-error", "604801", "0", "604800"),
         ])
     func invalidNumbers(_ flag: String, _ value: String, _ low: String, _ high: String) {
         let expected = ConfigurationError.invalidValue(name: flag, reason: "expected a whole number from \(low) to \(high)")

@@ -13,6 +13,14 @@ public struct DaemonConfiguration: Sendable {
     public var l1Capacity: Int = 10_000
     /// Seconds a cached business stays valid, in Redis and in the LRU.
     public var ttlSeconds: Int = 300
+    /// Seconds a `NOTFOUND` answer stays cached, in Redis and in the LRU; 0: not cached.
+    public var negativeTTLSeconds: Int = 30
+    /// Seconds past its TTL that a cached business may still be served while PostgreSQL
+    /// fails (stale-if-error); 0: never served stale.
+    public var staleIfErrorSeconds: Int = 3600
+    /// Nanoseconds a PostgreSQL connect or query may take before the lookup gets
+    /// `ERR UNAVAILABLE`.
+    public var queryTimeout: UInt64 = 1_000_000_000
     /// The country calling code for numbers written without one.
     public var defaultCountryCode: CountryCallingCode = .northAmerica
     /// Threads that talk to Redis and PostgreSQL (each holds one connection to each).
@@ -50,6 +58,9 @@ public struct DaemonConfiguration: Sendable {
         ("redis-url", "REDIS_URL", "redis://host:port/db or unix:///path/redis.sock; unset: no Redis"),
         ("l1-capacity", "BIZCACHED_L1_CAPACITY", "entries in the in-process cache, 0 disables it (default 10000)"),
         ("ttl", "BIZCACHED_TTL", "seconds a cached business stays valid (default 300)"),
+        ("negative-ttl", "BIZCACHED_NEGATIVE_TTL", "seconds a NOTFOUND answer stays cached, 0 disables (default 30)"),
+        ("stale-if-error", "BIZCACHED_STALE_IF_ERROR", "seconds past the TTL a business may be served while PostgreSQL fails (default 3600)"),
+        ("query-timeout", "BIZCACHED_QUERY_TIMEOUT", "seconds a PostgreSQL connect or query may take, e.g. 0.5 (default 1)"),
         ("default-country-code", "BIZCACHED_DEFAULT_COUNTRY_CODE", "for numbers written without one (default 1)"),
         ("backend-workers", "BIZCACHED_BACKEND_WORKERS", "threads talking to Redis and PostgreSQL (default 4)"),
         ("event-loops", "BIZCACHED_EVENT_LOOPS", "threads serving clients (default: one per core)"),
@@ -121,6 +132,14 @@ public struct DaemonConfiguration: Sendable {
         if let (name, url) = value("redis-url") { configuration.redis = try RedisEndpoint(url: url, settingName: name) }
         if let number = try integer("l1-capacity", in: 0...100_000_000) { configuration.l1Capacity = number }
         if let number = try integer("ttl", in: 1...86_400) { configuration.ttlSeconds = number }
+        if let number = try integer("negative-ttl", in: 0...86_400) { configuration.negativeTTLSeconds = number }
+        if let number = try integer("stale-if-error", in: 0...604_800) { configuration.staleIfErrorSeconds = number }
+        if let (name, text) = value("query-timeout") {
+            guard let seconds = Double(text), seconds.isFinite, seconds >= 0.01, seconds <= 60 else {
+                throw .invalidValue(name: name, reason: "expected seconds from 0.01 to 60, such as 1 or 0.25")
+            }
+            configuration.queryTimeout = UInt64((seconds * 1_000_000_000).rounded())
+        }
         if let (name, text) = value("default-country-code") {
             guard let code = CountryCallingCode(text) else {
                 throw .invalidValue(name: name, reason: "expected a country calling code such as 1 or 44")
