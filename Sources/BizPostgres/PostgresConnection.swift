@@ -1,4 +1,7 @@
 import CLibpq
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One blocking connection to PostgreSQL through libpq.
 ///
@@ -18,24 +21,23 @@ public final class PostgresConnection {
     ///   - connectionString: a libpq `key=value` string (`host=/run/postgresql dbname=app`),
     ///     a `postgres://` or `postgresql://` URI, or a bare database name. Values libpq takes
     ///     from the environment (`PGHOST`, `PGPASSWORD`...) fill in what it leaves out.
-    ///   - connectTimeout: seconds to wait for the server, unless the connection string sets
-    ///     its own `connect_timeout`.
+    ///   - connectTimeout: how long to wait for the server to accept and authenticate,
+    ///     name resolution included (a `connect_timeout` in the string is ignored).
     /// - Throws: ``PostgresError/connectionFailed(_:)``, whose message never contains the
     ///   password or the connection string.
-    public init(connectionString: String, connectTimeout: Int = 5) throws(PostgresError) {
+    public init(connectionString: String, connectTimeout: Duration = .seconds(5)) throws(PostgresError) {
         let password = try Self.password(in: connectionString)
         // Keywords after `dbname` override what the expanded connection string says:
         // results are decoded as UTF-8, so the client encoding is not negotiable.
-        let keywords = ["application_name", "connect_timeout", "dbname", "client_encoding", nil]
-        let values = ["bizcached", String(max(connectTimeout, 0)), connectionString, "UTF8", nil]
+        let keywords = ["application_name", "dbname", "client_encoding", nil]
+        let values = ["bizcached", connectionString, "UTF8", nil]
         let connection = withCStrings(keywords) { keywords in
-            withCStrings(values) { values in PQconnectdbParams(keywords, values, 1) }
+            withCStrings(values) { values in PQconnectStartParams(keywords, values, 1) }
         }
         guard let connection else { throw .connectionFailed("out of memory") }
-        guard PQstatus(connection) == CONNECTION_OK else {
+        if let problem = Self.completeConnecting(connection, within: connectTimeout) {
             let message = Self.redacted(
-                Self.errorMessage(of: connection),
-                secrets: [connectionString, password, PQpass(connection).map { String(cString: $0) }])
+                problem, secrets: [connectionString, password, PQpass(connection).map { String(cString: $0) }])
             PQfinish(connection)
             throw .connectionFailed(message)
         }
@@ -43,9 +45,37 @@ public final class PostgresConnection {
         handle = connection
     }
 
+    /// Drives a non-blocking connection attempt to its end; returns why it failed, or nil.
+    private static func completeConnecting(_ connection: OpaquePointer, within timeout: Duration) -> String? {
+        guard PQstatus(connection) != CONNECTION_BAD else { return errorMessage(of: connection) }
+        let deadline = Deadline(after: timeout)
+        var status = PGRES_POLLING_WRITING
+        while true {
+            switch status {
+            case PGRES_POLLING_OK:
+                return nil
+            case PGRES_POLLING_FAILED:
+                return errorMessage(of: connection)
+            default:
+                let events = status == PGRES_POLLING_READING ? POLLIN : POLLOUT
+                guard deadline.wait(for: Int16(events), on: PQsocket(connection)) else {
+                    return "no answer within \(timeout)"
+                }
+                status = PQconnectPoll(connection)
+            }
+        }
+    }
+
     deinit {
         PQfinish(handle)
     }
+
+    /// Bounds how long each later `prepare` and `queryPreparedPipelined` waits for the
+    /// server; nil: no limit. A call that runs out of time throws
+    /// ``PostgresError/timedOut(_:)`` and leaves the connection unusable: discard it.
+    public var timeLimit: Duration?
+    /// Why the connection was given up on (a timed-out call), or nil.
+    private var abandonedReason: String?
 
     // MARK: State
 
@@ -101,7 +131,18 @@ public final class PostgresConnection {
     /// inferred by the server.
     public func prepare(name: String, sql: String) throws(PostgresError) {
         try Self.check(sql: name + sql, parameters: [])
-        try consume(PQprepare(handle, name, sql, 0, nil))
+        if let timeLimit {
+            guard PQsendPrepare(handle, name, sql, 0, nil) == 1 else { throw .connectionLost(errorMessage) }
+            let deadline = Deadline(after: timeLimit)
+            try awaitResult(until: deadline, limit: timeLimit)
+            let result = PQgetResult(handle)
+            // A NULL ends the statement's results.
+            try awaitResult(until: deadline, limit: timeLimit)
+            while let extra = PQgetResult(handle) { PQclear(extra) }
+            try consume(result)
+        } else {
+            try consume(PQprepare(handle, name, sql, 0, nil))
+        }
         preparedStatements.insert(name)
     }
 
@@ -137,6 +178,8 @@ public final class PostgresConnection {
     ) throws(PostgresError) -> [Result<PostgresRows, PostgresError>] {
         guard !parameterSets.isEmpty else { return [] }
         for parameters in parameterSets { try Self.check(sql: name, parameters: parameters) }
+        if let abandonedReason { throw .connectionLost(abandonedReason) }
+        let deadline = timeLimit.map { Deadline(after: $0) }
         guard PQenterPipelineMode(handle) == 1 else { throw .unexpectedResult("cannot enter pipeline mode: \(errorMessage)") }
         defer { _ = PQexitPipelineMode(handle) }
         for parameters in parameterSets {
@@ -151,6 +194,7 @@ public final class PostgresConnection {
         results.reserveCapacity(parameterSets.count)
         for _ in parameterSets {
             // One result for the execution, the NULL that ends it, then the sync marker.
+            if let deadline, let timeLimit { try awaitResult(until: deadline, limit: timeLimit) }
             guard let result = PQgetResult(handle) else { throw .connectionLost(errorMessage) }
             do throws(PostgresError) {
                 results.append(.success(try consume(result)))
@@ -162,6 +206,7 @@ public final class PostgresConnection {
             // Then a NULL ends the execution's results, and the sync marker follows.
             var synced = false
             for _ in 0..<4 where !synced {
+                if let deadline, let timeLimit { try awaitResult(until: deadline, limit: timeLimit) }
                 guard let extra = PQgetResult(handle) else { continue }
                 synced = PQresultStatus(extra) == PGRES_PIPELINE_SYNC
                 PQclear(extra)
@@ -202,6 +247,18 @@ public final class PostgresConnection {
                     senderProcessID: notify.pointee.be_pid))
         }
         return received
+    }
+
+    /// Waits until `PQgetResult` would not block, reading what arrives; gives the
+    /// connection up when `deadline` passes first.
+    private func awaitResult(until deadline: Deadline, limit: Duration) throws(PostgresError) {
+        while PQisBusy(handle) == 1 {
+            guard deadline.wait(for: Int16(POLLIN), on: PQsocket(handle)) else {
+                abandonedReason = "a query took longer than \(limit)"
+                throw .timedOut("no answer within \(limit)")
+            }
+            guard PQconsumeInput(handle) == 1 else { throw .connectionLost(errorMessage) }
+        }
     }
 
     // MARK: Results

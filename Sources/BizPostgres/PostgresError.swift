@@ -9,6 +9,9 @@ public enum PostgresError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An open connection broke: the server went away or terminated the session.
     /// The connection must be reset or replaced before it is used again.
     case connectionLost(String)
+    /// The server did not answer in time (a connection or query time limit ran out). The
+    /// connection that timed out is unusable.
+    case timedOut(String)
     /// The server rejected a statement. `sqlState` is the five-character SQLSTATE code,
     /// for example `23505` for a unique violation.
     case queryFailed(sqlState: String, message: String)
@@ -23,6 +26,11 @@ public enum PostgresError: Error, Equatable, Sendable, CustomStringConvertible {
     /// SQLSTATE `23503`: a row refers to a row that does not exist.
     public var isForeignKeyViolation: Bool { sqlState == "23503" }
 
+    /// True when the server did not answer in time.
+    public var isTimeout: Bool {
+        if case .timedOut = self { true } else { false }
+    }
+
     /// The SQLSTATE code of a rejected statement, nil for other failures.
     public var sqlState: String? {
         if case .queryFailed(let sqlState, _) = self { sqlState } else { nil }
@@ -31,7 +39,7 @@ public enum PostgresError: Error, Equatable, Sendable, CustomStringConvertible {
     /// True when the connection is unusable and must be reset or replaced.
     public var isConnectionProblem: Bool {
         switch self {
-        case .connectionFailed, .connectionLost: true
+        case .connectionFailed, .connectionLost, .timedOut: true
         case .queryFailed, .unexpectedResult: false
         }
     }
@@ -41,6 +49,7 @@ public enum PostgresError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .connectionFailed(let message): "cannot connect to PostgreSQL: \(message)"
         case .connectionLost(let message): "connection to PostgreSQL lost: \(message)"
+        case .timedOut(let message): "PostgreSQL did not answer in time: \(message)"
         case .queryFailed(let sqlState, let message): "PostgreSQL error \(sqlState): \(message)"
         case .unexpectedResult(let message): "unexpected answer from PostgreSQL: \(message)"
         }

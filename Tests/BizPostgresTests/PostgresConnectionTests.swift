@@ -123,7 +123,7 @@ import Testing
     ])
     func failedConnectionsHideThePassword(connectionString: String) {
         let error = #expect(throws: PostgresError.self) {
-            try PostgresConnection(connectionString: connectionString, connectTimeout: 2)
+            try PostgresConnection(connectionString: connectionString, connectTimeout: .seconds(2))
         }
         guard case .connectionFailed(let message)? = error else {
             Issue.record("expected connectionFailed, got \(String(describing: error))")
