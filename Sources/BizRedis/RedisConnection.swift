@@ -119,6 +119,28 @@ public final class RedisConnection {
         return replies
     }
 
+    /// Waits up to `timeout` for a reply the server sends unasked (a pub/sub message on a
+    /// subscribed connection) and returns it; nil when none arrived in time.
+    ///
+    /// Replies already buffered are returned at once. A connection that fails or closes
+    /// throws `connectionLost`.
+    public func nextReply(waitingAtMost timeout: Duration) throws(RedisError) -> RedisValue? {
+        try checkUsable()
+        var reply: UnsafeMutableRawPointer?
+        guard redisGetReplyFromReader(context, &reply) == REDIS_OK else { throw markLost() }
+        if let reply { return try take(reply) }
+        let (seconds, attoseconds) = timeout.components
+        let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        var entry = pollfd(fd: socketDescriptor, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&entry, 1, milliseconds)
+        if ready == 0 || (ready < 0 && errno == EINTR) { return nil }
+        guard redisGetReply(context, &reply) == REDIS_OK else {
+            if let reply { freeReplyObject(reply) }
+            throw markLost()
+        }
+        return try take(reply)
+    }
+
     // MARK: Typed helpers (error replies throw `RedisError.server`)
 
     /// `GET key`: the value's bytes, or nil when the key does not exist.
