@@ -1,19 +1,11 @@
 import BizCore
 
-/// Work an event loop hands to a backend worker, and where the answer goes.
-struct BackendJob: Sendable {
-    enum Kind: Sendable {
-        /// Look the number up in Redis, then PostgreSQL, filling the caches.
-        case lookup(PhoneNumber)
-        /// Look the number up in PostgreSQL (Redis was just asked and had nothing), filling
-        /// both caches.
-        case lookupInDatabase(PhoneNumber)
-        /// Delete the number's Redis key.
-        case invalidate(PhoneNumber)
-    }
-
-    let kind: Kind
-    let mailbox: LoopMailbox
-    let connectionID: UInt64
-    let sequence: UInt64
+/// Work an event loop hands to a backend worker.
+enum BackendJob: Sendable {
+    /// Look the number up in PostgreSQL for its flight (see `LookupSettings.flights`),
+    /// answering every waiter; `generation` was read before Redis was asked. The loop
+    /// that leads the flight gets the answer back to write to Redis on its own link.
+    case fetch(PhoneNumber, generation: UInt64, leader: LoopMailbox)
+    /// Delete the number's Redis keys, then answer the request.
+    case invalidate(PhoneNumber, ReplyAddress)
 }

@@ -3,11 +3,13 @@ import BizPostgres
 import BizRedis
 import BizSystem
 
-/// Answers the requests the LRU could not: Redis, then PostgreSQL, filling both caches.
-/// Each worker runs on its own thread with its own connections, so blocking calls here
-/// never hold up an event loop. A batch of jobs costs one pipelined Redis round trip for
-/// all its lookups, one query per distinct number that Redis lacked, and one pipelined
-/// round trip for the Redis writes and deletions.
+/// Answers what the LRU and Redis could not, from PostgreSQL, and deletes Redis keys for
+/// `INVALIDATE`. Each worker runs on its own thread with its own connections, so blocking
+/// calls here never hold up an event loop. A batch of jobs costs one pipelined PostgreSQL
+/// round trip for all its numbers.
+///
+/// When PostgreSQL fails, a number cached within the stale-if-error window is still
+/// answered, from the LRU or from Redis's stale copy; others get `ERR UNAVAILABLE`.
 final class BackendWorker {
     private let settings: LookupSettings
     private let redis: RedisTier?
@@ -16,129 +18,128 @@ final class BackendWorker {
     init(settings: LookupSettings, name: String) {
         self.settings = settings
         self.redis = settings.redis.map { RedisTier(endpoint: $0, workerName: name) }
-        self.postgres = PostgresTier(connectionString: settings.databaseURL, workerName: name)
+        self.postgres = PostgresTier(
+            connectionString: settings.databaseURL, timeLimit: settings.queryTimeout, workerName: name)
     }
 
     /// Runs a batch and posts every reply to its loop's mailbox.
     func run(_ batch: [BackendJob]) {
-        var lookups: [PhoneNumber: [BackendJob]] = [:]
-        var databaseLookups: [PhoneNumber: [BackendJob]] = [:]
-        var invalidations: [BackendJob] = []
+        var fetches: [PhoneNumber: (generation: UInt64, leader: LoopMailbox)] = [:]
+        var invalidations: [(PhoneNumber, ReplyAddress)] = []
         for job in batch {
-            switch job.kind {
-            case .lookup(let phone): lookups[phone, default: []].append(job)
-            case .lookupInDatabase(let phone): databaseLookups[phone, default: []].append(job)
-            case .invalidate: invalidations.append(job)
+            switch job {
+            case .fetch(let phone, let generation, let leader): fetches[phone] = (generation, leader)
+            case .invalidate(let phone, let address): invalidations.append((phone, address))
             }
         }
         var replies = ReplyBatch()
-        if !lookups.isEmpty { lookUp(lookups, consultingRedis: true, into: &replies) }
-        if !databaseLookups.isEmpty { lookUp(databaseLookups, consultingRedis: false, into: &replies) }
+        if !fetches.isEmpty { fetch(fetches, into: &replies) }
         if !invalidations.isEmpty { invalidate(invalidations, into: &replies) }
         replies.post()
     }
 
     // MARK: Lookups
 
-    private func lookUp(
-        _ lookups: [PhoneNumber: [BackendJob]], consultingRedis: Bool, into replies: inout ReplyBatch
-    ) {
-        let phones = Array(lookups.keys)
-        let cached = consultingRedis ? cachedValues(for: phones) : Array(repeating: nil, count: phones.count)
-        var missing: [PhoneNumber] = []
-        for (index, phone) in phones.enumerated() {
-            guard let value = cached[index] else {
-                missing.append(phone)
-                continue
+    private func fetch(_ fetches: [PhoneNumber: (generation: UInt64, leader: LoopMailbox)], into replies: inout ReplyBatch) {
+        let phones = Array(fetches.keys)
+        settings.stats.recordPostgresLookups(phones.count)
+        var failed: [PhoneNumber] = []
+        for (phone, result) in zip(phones, postgres.businesses(withPhones: phones)) {
+            guard let (generation, leader) = fetches[phone] else { continue }
+            switch result {
+            case .failure(let error):
+                Log.debug("lookup failed", ["phone": phone.masked, "error": error.description])
+                failed.append(phone)
+            case .success(let rows) where rows.count > 1:
+                Log.warning("phone belongs to more than one business", ["phone": phone.masked])
+                replies.finishFlight(of: phone, with: fail(.ambiguous, "more than one business has this number"), settings: settings)
+            case .success(let rows):
+                let reply: [UInt8]
+                let value: [UInt8]
+                if let business = rows.first {
+                    let json = business.json
+                    reply = Reply.ok(json: json)
+                    value = Array(json.utf8)
+                    settings.stats.recordHit(.postgres)
+                } else {
+                    reply = Reply.notFound
+                    value = LookupSettings.notFoundMarker
+                    settings.stats.recordNotFound()
+                }
+                let isNegative = rows.isEmpty
+                settings.remember(reply, for: phone, readAt: generation, now: MonotonicClock.nanoseconds())
+                replies.finishFlight(of: phone, with: reply, settings: settings)
+                if settings.redis != nil && (!isNegative || settings.negativeTTLSeconds > 0) {
+                    replies.add(.fill(RedisFill(phone: phone, generation: generation, value: value, isNegative: isNegative)), to: leader)
+                }
             }
-            let reply = value.withUnsafeBytes { Reply.ok(jsonBytes: $0) }
-            settings.cache.insert(reply, forKey: phone, now: MonotonicClock.nanoseconds())
-            settings.stats.recordHit(.redis)
-            for job in lookups[phone] ?? [] { replies.add(reply, for: job) }
         }
-        guard !missing.isEmpty else { return }
-
-        var fromDatabase: [(key: String, json: String)] = []
-        for (phone, result) in zip(missing, postgres.businesses(withPhones: missing)) {
-            let (reply, json) = answer(phone, result)
-            if let json { fromDatabase.append((LookupSettings.redisKey(phone), json)) }
-            for job in lookups[phone] ?? [] { replies.add(reply, for: job) }
-        }
-        storeInRedis(fromDatabase)
+        if !failed.isEmpty { answerStale(failed, into: &replies) }
     }
 
-    /// The valid cached JSON for each phone, nil where Redis has none (or is unreachable).
-    private func cachedValues(for phones: [PhoneNumber]) -> [[UInt8]?] {
-        let commands = phones.map { [Array("GET".utf8), Array(LookupSettings.redisKey($0).utf8)] }
+    /// Answers numbers PostgreSQL could not look up from copies past their TTL, within the
+    /// stale-if-error window: the LRU first, then Redis's stale copies; the rest get
+    /// `ERR UNAVAILABLE`.
+    private func answerStale(_ phones: [PhoneNumber], into replies: inout ReplyBatch) {
+        var remaining: [PhoneNumber] = []
+        let now = MonotonicClock.nanoseconds()
+        for phone in phones {
+            if settings.staleIfErrorSeconds > 0, let (value, _) = settings.cache.staleValue(forKey: phone, now: now),
+                value != Reply.notFound
+            {
+                serveStale(value, for: phone, into: &replies)
+            } else {
+                remaining.append(phone)
+            }
+        }
+        guard !remaining.isEmpty else { return }
+        let copies = settings.staleIfErrorSeconds > 0 ? staleCopies(of: remaining) : [:]
+        for phone in remaining {
+            if let json = copies[phone] {
+                serveStale(json.withUnsafeBytes { Reply.ok(jsonBytes: $0) }, for: phone, into: &replies)
+            } else {
+                replies.finishFlight(of: phone, with: fail(.unavailable, "database unavailable"), settings: settings)
+            }
+        }
+    }
+
+    private func serveStale(_ reply: [UInt8], for phone: PhoneNumber, into replies: inout ReplyBatch) {
+        settings.stats.recordStaleServed()
+        replies.finishFlight(of: phone, with: reply, settings: settings)
+    }
+
+    /// The valid stale copies Redis holds, in one round trip; empty when Redis is unreachable.
+    private func staleCopies(of phones: [PhoneNumber]) -> [PhoneNumber: [UInt8]] {
+        let commands = phones.map { [Array("GET".utf8), Array(LookupSettings.staleRedisKey($0).utf8)] }
         guard let redis, case .success(let values)? = redis.perform({ connection throws(RedisError) in
             try connection.pipeline(commands)
-        }) else {
-            return Array(repeating: nil, count: phones.count)
+        }) else { return [:] }
+        var copies: [PhoneNumber: [UInt8]] = [:]
+        for (phone, value) in zip(phones, values) {
+            if case .string(let bytes) = value, JSONSyntax.isSingleLineObject(bytes) { copies[phone] = bytes }
         }
-        return zip(phones, values).map { phone, value in
-            switch value {
-            case .string(let bytes) where JSONSyntax.isSingleLineObject(bytes):
-                return bytes
-            case .null:
-                return nil
-            default:
-                Log.warning("ignoring malformed cached value in redis", ["phone": phone.masked])
-                return nil
-            }
-        }
-    }
-
-    /// The reply for a number Redis did not have, from PostgreSQL's answer, and the JSON to
-    /// cache if a business was found.
-    private func answer(_ phone: PhoneNumber, _ result: Result<[Business], PostgresError>) -> (reply: [UInt8], json: String?) {
-        switch result {
-        case .failure(let error):
-            return (fail(.unavailable, "database unavailable", log: error.description), nil)
-        case .success(let rows) where rows.count > 1:
-            Log.warning("phone belongs to more than one business", ["phone": phone.masked])
-            return (fail(.ambiguous, "more than one business has this number"), nil)
-        case .success(let rows):
-            guard let business = rows.first else {
-                settings.stats.recordNotFound()
-                return (Reply.notFound, nil)
-            }
-            let json = business.json
-            let reply = Reply.ok(json: json)
-            settings.cache.insert(reply, forKey: phone, now: MonotonicClock.nanoseconds())
-            settings.stats.recordHit(.postgres)
-            return (reply, json)
-        }
-    }
-
-    /// Writes businesses read from PostgreSQL to Redis with the TTL, in one round trip.
-    /// A failure only costs a later miss, so it is logged by the tier and otherwise ignored.
-    private func storeInRedis(_ entries: [(key: String, json: String)]) {
-        guard let redis, !entries.isEmpty else { return }
-        let ttl = Array(String(settings.ttlSeconds).utf8)
-        let commands = entries.map { [Array("SET".utf8), Array($0.key.utf8), Array($0.json.utf8), Array("EX".utf8), ttl] }
-        _ = redis.perform { connection throws(RedisError) in try connection.pipeline(commands) }
+        return copies
     }
 
     // MARK: Invalidation
 
-    /// Deletes the numbers' Redis keys, then drops their LRU entries again in case a lookup
-    /// refilled them meanwhile.
-    private func invalidate(_ jobs: [BackendJob], into replies: inout ReplyBatch) {
-        let phones = jobs.compactMap { job -> PhoneNumber? in
-            if case .invalidate(let phone) = job.kind { return phone }
-            return nil
+    /// Deletes the numbers' Redis keys (this instance's LRU was already cleared by the
+    /// loop; the others drop theirs when Redis reports the deletion), then forgets them
+    /// here again in case a lookup refilled the LRU meanwhile.
+    private func invalidate(_ jobs: [(PhoneNumber, ReplyAddress)], into replies: inout ReplyBatch) {
+        let commands = jobs.map { phone, _ in
+            ["DEL", LookupSettings.redisKey(phone), LookupSettings.staleRedisKey(phone)].map { Array($0.utf8) }
         }
-        let commands = phones.map { [Array("DEL".utf8), Array(LookupSettings.redisKey($0).utf8)] }
         let deleted = redis?.perform { connection throws(RedisError) in try connection.pipeline(commands) }
-        for phone in phones { settings.cache.removeValue(forKey: phone) }
-        for (index, job) in jobs.enumerated() {
+        settings.forget(jobs.map(\.0))
+        for (index, (_, address)) in jobs.enumerated() {
             switch deleted {
             case .success(let values)? where !Self.isError(values[index]):
-                replies.add(Reply.ok, for: job)
+                replies.add(Reply.ok, for: address)
             case nil where redis == nil:
-                replies.add(Reply.ok, for: job)
+                replies.add(Reply.ok, for: address)
             default:
-                replies.add(fail(.unavailable, "redis unavailable"), for: job)
+                replies.add(fail(.unavailable, "redis unavailable"), for: address)
             }
         }
     }
@@ -148,24 +149,8 @@ final class BackendWorker {
         return false
     }
 
-    private func fail(_ code: ErrorCode, _ message: String, log detail: String? = nil) -> [UInt8] {
+    private func fail(_ code: ErrorCode, _ message: String) -> [UInt8] {
         settings.stats.recordError(code)
-        if let detail { Log.debug("lookup failed", ["code": code.rawValue, "error": detail]) }
         return Reply.error(ProtocolError(code, message))
-    }
-}
-
-/// Replies gathered during one batch, posted to each loop's mailbox in one message list, so
-/// a loop is woken once per batch rather than once per reply.
-private struct ReplyBatch {
-    private var byMailbox: [ObjectIdentifier: (mailbox: LoopMailbox, messages: [LoopMailbox.Message])] = [:]
-
-    mutating func add(_ reply: [UInt8], for job: BackendJob) {
-        let completion = BackendCompletion(connectionID: job.connectionID, sequence: job.sequence, reply: reply)
-        byMailbox[ObjectIdentifier(job.mailbox), default: (job.mailbox, [])].messages.append(.completed(completion))
-    }
-
-    func post() {
-        for (mailbox, messages) in byMailbox.values { mailbox.post(messages) }
     }
 }

@@ -9,10 +9,11 @@ import Glibc
 /// A trigger on `businesses` sends `NOTIFY business_changed` with the affected numbers
 /// (old and new, comma-separated). This thread keeps its own PostgreSQL connection
 /// LISTENing, and for each notification drops the numbers from the LRU and deletes their
-/// Redis keys. After (re)connecting it empties the LRU: notifications sent while it was
-/// not listening are lost, so nothing cached before can be trusted. (At start-up the LRU
-/// is kept: it can only hold what was fetched in the moment before the first LISTEN.)
-final class InvalidationListener {
+/// Redis keys (which tells the other instances through Redis as well). After
+/// (re)connecting it empties the LRU: notifications sent while it was not listening are
+/// lost, so nothing cached before can be trusted. (At start-up the LRU is kept: it can
+/// only hold what was fetched in the moment before the first LISTEN.)
+final class DatabaseChangeListener {
     /// The channel the trigger notifies.
     static let channel = "business_changed"
 
@@ -44,7 +45,7 @@ final class InvalidationListener {
             let connection = try PostgresConnection(connectionString: settings.databaseURL)
             try connection.listen(Self.channel)
             health.connected(to: connection.serverDescription + " listening")
-            if hasListened { settings.cache.removeAll() }
+            if hasListened { settings.forgetEverything() }
             hasListened = true
             return connection
         } catch {
@@ -77,11 +78,12 @@ final class InvalidationListener {
             }
         }
         guard !phones.isEmpty else { return }
-        for phone in phones { settings.cache.removeValue(forKey: phone) }
-        let commands = phones.map { [Array("DEL".utf8), Array(LookupSettings.redisKey($0).utf8)] }
+        settings.stats.recordInvalidations(phones.count, from: .database)
+        settings.forget(phones)
+        let commands = phones.map { phone in
+            ["DEL", LookupSettings.redisKey(phone), LookupSettings.staleRedisKey(phone)].map { Array($0.utf8) }
+        }
         _ = redis?.perform { connection throws(RedisError) in try connection.pipeline(commands) }
-        // A lookup may have refilled the LRU from Redis between the two steps.
-        for phone in phones { settings.cache.removeValue(forKey: phone) }
         Log.debug("invalidated changed businesses", ["numbers": String(phones.count)])
     }
 }

@@ -60,7 +60,9 @@ final class EventLoop {
         self.settings = settings
         self.backend = backend
         self.maximumConnections = maximumConnections
-        self.redisLink = settings.redis.map { LoopRedisLink(endpoint: $0, loopName: "loop-\(number)") }
+        self.redisLink = settings.redis.map {
+            LoopRedisLink(endpoint: $0, tracking: settings.tracking, loopName: "loop-\(number)")
+        }
         try epoll.add(listener.descriptor, interest: .exclusivelyReadable)
         try epoll.add(mailbox.notifier.descriptor, interest: .readable)
     }
@@ -255,27 +257,32 @@ final class EventLoop {
         case .success(.get(let phone)):
             if let reply = settings.cache.value(forKey: phone, now: now) {
                 settings.stats.recordHit(.l1, loop: number)
+                if reply.first == Reply.notFound.first { settings.stats.recordNotFound() }
                 connection.send(reply)
-            } else if let link = redisLink, let pipeline = link.connectedPipeline(register: watchRedis) {
-                let sequence = connection.reserveReply()
-                link.enqueueLookup(
-                    .init(phone: phone, connectionID: connection.id, sequence: sequence, queuedAt: now), on: pipeline)
             } else {
-                askBackend(.lookup(phone), for: connection)
+                let address = ReplyAddress(mailbox: mailbox, connectionID: connection.id, sequence: connection.reserveReply())
+                // Only the first request for a number fetches it; the others wait for its answer.
+                if settings.flights.join(phone, address) {
+                    fetch(phone)
+                } else {
+                    settings.stats.recordCoalesced()
+                }
             }
         case .success(.invalidate(let phone)):
-            settings.cache.removeValue(forKey: phone)
+            settings.forget(CollectionOfOne(phone))
+            settings.stats.recordInvalidations(1, from: .client)
             if settings.redis == nil {
                 connection.send(Reply.ok)
             } else {
-                askBackend(.invalidate(phone), for: connection)
+                let address = ReplyAddress(mailbox: mailbox, connectionID: connection.id, sequence: connection.reserveReply())
+                pendingJobs.append(.invalidate(phone, address))
             }
         case .success(.ping):
             connection.send(Reply.pong)
         case .success(.stats):
             let json = settings.stats.json(
                 now: now, l1Entries: settings.cache.count, l1Capacity: settings.l1Capacity,
-                redisConfigured: settings.redis != nil)
+                redisConfigured: settings.redis != nil, redisTracking: settings.tracking.current.clientID != nil)
             connection.send(Reply.ok(json: json))
         case .success(.quit):
             connection.send(Reply.bye)
@@ -289,28 +296,56 @@ final class EventLoop {
         connection.send(Reply.error(error))
     }
 
-    private func askBackend(_ kind: BackendJob.Kind, for connection: ClientConnection) {
-        let sequence = connection.reserveReply()
-        pendingJobs.append(BackendJob(kind: kind, mailbox: mailbox, connectionID: connection.id, sequence: sequence))
+    /// Starts the fetch of a number this loop leads the flight of: Redis when it can be
+    /// used, else PostgreSQL through the backend pool.
+    private func fetch(_ phone: PhoneNumber) {
+        // Read before Redis or PostgreSQL is asked (and before the link checks tracking),
+        // so that any invalidation after this moment keeps the answer out of the LRU.
+        let generation = settings.generations.generation(of: phone)
+        if let link = redisLink, let pipeline = link.connectedPipeline(now: now, register: watchRedis) {
+            link.enqueueLookup(phone, generation: generation, on: pipeline, now: now)
+            settings.stats.recordRedisLookups()
+        } else {
+            pendingJobs.append(.fetch(phone, generation: generation, leader: mailbox))
+        }
+    }
+
+    /// Answers every request waiting for a number: this loop's at once, other loops'
+    /// through their mailboxes.
+    private func finishFlight(of phone: PhoneNumber, with reply: [UInt8]) {
+        let waiters = settings.flights.finish(phone)
+        var elsewhere = ReplyBatch()
+        for address in waiters {
+            if address.mailbox === mailbox {
+                deliver(reply, to: address)
+            } else {
+                elsewhere.add(reply, for: address)
+            }
+        }
+        elsewhere.post()
     }
 
     // MARK: Messages from other threads
 
     private func receive(_ message: LoopMailbox.Message) {
         switch message {
-        case .completed(let completion):
-            deliver(completion.reply, connectionID: completion.connectionID, sequence: completion.sequence)
+        case .completed(let address, let reply):
+            deliver(reply, to: address)
+        case .fill(let fill):
+            if let link = redisLink, let pipeline = link.connectedPipeline(now: now, register: watchRedis) {
+                link.enqueueFill(fill, settings: settings, on: pipeline, now: now)
+            }
         case .drain:
             startDraining()
         }
     }
 
     /// Gives a connection the reply to one of its requests, unless it has gone meanwhile.
-    private func deliver(_ reply: [UInt8], connectionID: UInt64, sequence: UInt64) {
+    private func deliver(_ reply: [UInt8], to address: ReplyAddress) {
         // Look the connection up by id: its descriptor may belong to a newer client now.
-        let descriptor = Int32(bitPattern: UInt32(truncatingIfNeeded: connectionID))
-        guard let connection = connections[descriptor], connection.id == connectionID else { return }
-        connection.complete(sequence: sequence, reply: reply)
+        let descriptor = Int32(bitPattern: UInt32(truncatingIfNeeded: address.connectionID))
+        guard let connection = connections[descriptor], connection.id == address.connectionID else { return }
+        connection.complete(sequence: address.sequence, reply: reply)
         flush(connection)
     }
 
@@ -330,19 +365,30 @@ final class EventLoop {
 
     private func readRedis() {
         guard let link = redisLink else { return }
-        let healthy = link.readReplies { request, value in
-            if let value {
-                let reply = Reply.ok(jsonBytes: value)
-                settings.cache.insert(reply, forKey: request.phone, now: now)
+        var stale: [PhoneNumber] = []
+        let healthy = link.readReplies { answer in
+            switch answer {
+            case .lookup(let phone, let generation, let value?):
+                let isNegative = value.elementsEqual(LookupSettings.notFoundMarker)
+                let reply = isNegative ? Reply.notFound : Reply.ok(jsonBytes: value)
+                settings.remember(reply, for: phone, readAt: generation, now: now)
                 settings.stats.recordHit(.redis)
-                deliver(reply, connectionID: request.connectionID, sequence: request.sequence)
-            } else {
-                pendingJobs.append(BackendJob(
-                    kind: .lookupInDatabase(request.phone), mailbox: mailbox,
-                    connectionID: request.connectionID, sequence: request.sequence))
+                if isNegative { settings.stats.recordNotFound() }
+                finishFlight(of: phone, with: reply)
+            case .lookup(let phone, let generation, nil):
+                pendingJobs.append(.fetch(phone, generation: generation, leader: mailbox))
+            case .filled(let phone, let generation):
+                // Invalidated while the value was read or written: it may be old.
+                if settings.generations.generation(of: phone) != generation { stale.append(phone) }
             }
         }
-        if !healthy { redisFailed("connection lost") }
+        if !healthy {
+            redisFailed("connection lost")
+            return
+        }
+        if !stale.isEmpty, let pipeline = link.pipeline {
+            for phone in stale { link.enqueueDelete(phone, on: pipeline, now: now) }
+        }
     }
 
     private func flushRedis() {
@@ -369,10 +415,8 @@ final class EventLoop {
         if redisDescriptor >= 0 { epoll.remove(redisDescriptor) }
         redisDescriptor = -1
         redisWatchesWritable = false
-        for request in link.fail(reason) {
-            pendingJobs.append(BackendJob(
-                kind: .lookup(request.phone), mailbox: mailbox, connectionID: request.connectionID,
-                sequence: request.sequence))
+        for (phone, generation) in link.fail(reason) {
+            pendingJobs.append(.fetch(phone, generation: generation, leader: mailbox))
         }
     }
 

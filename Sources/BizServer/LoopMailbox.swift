@@ -1,14 +1,17 @@
+import BizCore
 import BizSystem
 import Synchronization
 
-/// A backend's answer to one request of one connection.
-struct BackendCompletion: Sendable {
-    /// Which connection asked (its loop-unique id, not its descriptor, which may be reused).
-    let connectionID: UInt64
-    /// The request's position in that connection's reply order.
-    let sequence: UInt64
-    /// The encoded reply line.
-    let reply: [UInt8]
+/// A value a backend worker found in PostgreSQL, for the loop that led the lookup to
+/// write to Redis on its own link (where the write does not invalidate its own tracking).
+struct RedisFill: Sendable {
+    let phone: PhoneNumber
+    /// The number's generation when the lookup began; a later one means the value may be
+    /// old, and the key is deleted again after the write.
+    let generation: UInt64
+    /// The business JSON, or `LookupSettings.notFoundMarker`.
+    let value: [UInt8]
+    let isNegative: Bool
 }
 
 /// The thread-safe way into an event loop: other threads post completions and requests
@@ -16,7 +19,10 @@ struct BackendCompletion: Sendable {
 final class LoopMailbox: Sendable {
     /// Messages a loop accepts from other threads.
     enum Message: Sendable {
-        case completed(BackendCompletion)
+        /// The reply to one request.
+        case completed(ReplyAddress, [UInt8])
+        /// Write a value read from PostgreSQL to Redis.
+        case fill(RedisFill)
         /// Stop accepting, answer what is in flight, close connections, then exit the loop.
         case drain
     }

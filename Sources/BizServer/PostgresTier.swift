@@ -6,11 +6,14 @@ import BizPostgres
 /// fast as unavailable.
 final class PostgresTier {
     private let connectionString: String
+    private let timeLimit: Duration
     private var store: BusinessStore?
     private var health: BackendHealth
 
-    init(connectionString: String, workerName: String) {
+    /// - Parameter timeLimit: how long a connect, or a round of queries, may take.
+    init(connectionString: String, timeLimit: Duration, workerName: String) {
         self.connectionString = connectionString
+        self.timeLimit = timeLimit
         self.health = BackendHealth(backend: "postgres", workerName: workerName, whileDown: "answering UNAVAILABLE for uncached numbers")
     }
 
@@ -30,7 +33,9 @@ final class PostgresTier {
                 return try store.businesses(withPhones: phones)
             } catch let error where error.isConnectionProblem {
                 self.store = nil
-                if attempt == 1 {
+                // A server that did not answer in time is not asked again at once: the
+                // lookup has used its time.
+                if attempt == 1 || error.isTimeout {
                     health.failed(error)
                     return all(error)
                 }
@@ -45,7 +50,8 @@ final class PostgresTier {
         if let store { return .success(store) }
         guard health.mayConnect else { return .failure(.connectionFailed("waiting before reconnecting")) }
         do {
-            let connection = try PostgresConnection(connectionString: connectionString)
+            let connection = try PostgresConnection(connectionString: connectionString, connectTimeout: timeLimit)
+            connection.timeLimit = timeLimit
             let store = BusinessStore(connection: connection)
             self.store = store
             health.connected(to: connection.serverDescription)

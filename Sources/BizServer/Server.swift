@@ -27,14 +27,21 @@ public final class Server: Sendable {
         self.settings = LookupSettings(
             cache: ShardedLRUCache(
                 capacity: configuration.l1Capacity,
-                timeToLive: UInt64(configuration.ttlSeconds) * 1_000_000_000),
+                timeToLive: UInt64(configuration.ttlSeconds) * 1_000_000_000,
+                staleRetention: UInt64(configuration.staleIfErrorSeconds) * 1_000_000_000),
             l1Capacity: configuration.l1Capacity,
             ttlSeconds: configuration.ttlSeconds,
+            negativeTTLSeconds: configuration.negativeTTLSeconds,
+            staleIfErrorSeconds: configuration.staleIfErrorSeconds,
+            queryTimeout: .nanoseconds(Int64(configuration.queryTimeout)),
             redis: configuration.redis,
             databaseURL: configuration.databaseURL,
             stats: ServerStats(startedAt: MonotonicClock.nanoseconds(), eventLoops: configuration.eventLoops),
             parser: RequestParser(phoneParser: PhoneNumberParser(defaultCountryCode: configuration.defaultCountryCode)),
-            peerPolicy: peerPolicy)
+            peerPolicy: peerPolicy,
+            generations: GenerationTable(),
+            flights: SingleFlight(),
+            tracking: TrackingState())
         var mailboxes: [LoopMailbox] = []
         for _ in 0..<configuration.eventLoops { mailboxes.append(try LoopMailbox()) }
         self.mailboxes = mailboxes
@@ -43,8 +50,17 @@ public final class Server: Sendable {
     /// Starts the backend workers and the event loops.
     public func start() throws(SystemCallError) {
         let backend = BackendPool(settings: settings, workers: configuration.backendWorkers)
-        Threads.start(name: "invalidation") { [settings] in
-            InvalidationListener(settings: settings).run()
+        Threads.start(name: "db-changes") { [settings] in
+            DatabaseChangeListener(settings: settings).run()
+        }
+        if let redis = configuration.redis {
+            // Lookups use Redis only once invalidations are subscribed to: give the first
+            // subscription a moment, so that the first clients do not all go to PostgreSQL.
+            let subscribed = DispatchSemaphore(value: 0)
+            Threads.start(name: "redis-tracking") { [settings] in
+                RedisTrackingListener(settings: settings, endpoint: redis).run { subscribed.signal() }
+            }
+            _ = subscribed.wait(timeout: .now() + .seconds(2))
         }
         for (number, mailbox) in mailboxes.enumerated() {
             let loop = try EventLoop(
@@ -65,6 +81,9 @@ public final class Server: Sendable {
             "backend_workers": String(configuration.backendWorkers),
             "l1_capacity": String(configuration.l1Capacity),
             "ttl": String(configuration.ttlSeconds),
+            "negative_ttl": String(configuration.negativeTTLSeconds),
+            "stale_if_error": String(configuration.staleIfErrorSeconds),
+            "query_timeout": "\(Double(configuration.queryTimeout) / 1e9)s",
             "redis": configuration.redis?.description ?? "none",
         ])
     }

@@ -92,9 +92,3 @@ import Testing
         #expect(try fixture.daemon.stats()["connections"] as? Int == 201)
     }
 }
-
-/// Lets each concurrent iteration use its own element of a non-Sendable array.
-private final class UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
