@@ -31,8 +31,9 @@ final class ClientConnection {
     var isReadPaused = false
     /// The epoll interest currently registered.
     var registeredInterest: UInt32 = 0
-    /// When bytes last arrived (loop clock).
-    var lastInputAt: UInt64 = 0
+    /// When the unfinished request line now in `input` began (loop clock), so that a
+    /// client cannot hold a line open by sending it a byte at a time.
+    var partialLineSince: UInt64 = 0
 
     init(descriptor: Int32, id: UInt64, maximumLineLength: Int) {
         self.descriptor = descriptor

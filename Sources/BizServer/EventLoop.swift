@@ -188,7 +188,7 @@ final class EventLoop {
             let id = nextConnectionID << 32 | UInt64(UInt32(bitPattern: descriptor))
             let connection = ClientConnection(descriptor: descriptor, id: id, maximumLineLength: 1024)
             connection.registeredInterest = Epoll.Interest.readable.rawValue
-            connection.lastInputAt = now
+            connection.partialLineSince = now
             connections[descriptor] = connection
         }
     }
@@ -197,7 +197,7 @@ final class EventLoop {
     /// timeout (a client that stalls mid-line holds a buffer and a descriptor for nothing).
     private func closeStalledConnections() {
         for connection in Array(connections.values)
-        where connection.input.pendingByteCount > 0 && now &- connection.lastInputAt > idleTimeout {
+        where connection.input.pendingByteCount > 0 && now &- connection.partialLineSince > idleTimeout {
             Log.info("closing a client that left a request unfinished", ["loop": name])
             close(connection)
         }
@@ -220,9 +220,11 @@ final class EventLoop {
         guard !connection.isReadingStopped else { return false }
         let count = Glibc.read(connection.descriptor, readBuffer.baseAddress, readBuffer.count)
         if count > 0 {
-            connection.lastInputAt = now
+            let hadPartialLine = connection.input.pendingByteCount > 0
             connection.input.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
-            answerLines(connection)
+            let answered = answerLines(connection)
+            // A new unfinished line started in this read unless the old one is still open.
+            if !hadPartialLine || answered > 0 { connection.partialLineSince = now }
         } else if count == 0 {
             // The client closed its side: answer what it sent, then close ours.
             connection.isReadingStopped = true
@@ -235,19 +237,24 @@ final class EventLoop {
         return count > 0
     }
 
-    private func answerLines(_ connection: ClientConnection) {
+    /// Answers the complete lines in the connection's input; returns how many.
+    @discardableResult
+    private func answerLines(_ connection: ClientConnection) -> Int {
+        var answered = 0
         while !connection.isReadingStopped {
             switch connection.input.nextLine() {
             case .incomplete:
-                return
+                return answered
             case .tooLong:
                 reject(connection, ProtocolError(.tooLong, "request line longer than 1024 bytes; closing"))
                 connection.isReadingStopped = true
                 connection.closesWhenDone = true
             case .line(let line):
                 answer(line, on: connection)
+                answered += 1
             }
         }
+        return answered
     }
 
     private func answer(_ line: ArraySlice<UInt8>, on connection: ClientConnection) {
@@ -378,8 +385,13 @@ final class EventLoop {
             case .lookup(let phone, let generation, nil):
                 pendingJobs.append(.fetch(phone, generation: generation, leader: mailbox))
             case .filled(let phone, let generation):
-                // Invalidated while the value was read or written: it may be old.
-                if settings.generations.generation(of: phone) != generation { stale.append(phone) }
+                // Invalidated while the value was read or written: it may be old, so the
+                // key is deleted again. This connection's own DEL is not reported back to
+                // it (NOLOOP), so whatever it read in between is forgotten here.
+                if settings.generations.generation(of: phone) != generation {
+                    settings.forget(CollectionOfOne(phone))
+                    stale.append(phone)
+                }
             }
         }
         if !healthy {
