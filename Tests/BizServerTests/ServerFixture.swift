@@ -22,6 +22,7 @@ final class ServerFixture {
         var flags = ["--database-url", database.url] + arguments
         if let redis { flags += ["--redis-url", redis.url] }
         daemon = try DaemonProcess(arguments: flags, launcher: launcher)
+        try database.waitUntilListened()
     }
 
     /// Inserts one business and returns its id, once the daemon has handled the insert's
@@ -65,6 +66,20 @@ extension ServerFixture {
     /// Updates a business's name by id.
     func rename(_ id: String, to name: String) throws {
         try database.connect().query("UPDATE businesses SET name = $1 WHERE id = $2::uuid", [name, id])
+    }
+}
+
+extension PostgresTestDatabase {
+    /// Waits until a daemon LISTENs for change notifications on this database, so that
+    /// changes made from now on reach it.
+    func waitUntilListened() throws {
+        let connection = try connect()
+        let listening = try eventually {
+            try connection.query(
+                "SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'LISTEN%' AND state = 'idle'", [name]
+            ).count > 0
+        }
+        if !listening { throw ChildProcess.Failure("no daemon LISTENs on \(name) after 10 s") }
     }
 }
 

@@ -1,4 +1,5 @@
 import BizClient
+import BizCore
 import BizTestSupport
 import Foundation
 import Glibc
@@ -83,5 +84,65 @@ import Testing
         readers.wait()
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0.prefix(5) })")
         print("converged \(Int(elapsed * 1000)) ms after the last of 500 updates")
+    }
+}
+
+/// The same race made certain: the daemon's query reads the old row, its answer is held
+/// back until the update has committed and its invalidation has passed, then delivered.
+@Suite struct HeldAnswerRaceTests {
+    @Test(arguments: [true, false])
+    func anAnswerReadBeforeAnUpdateIsNotCachedAfterIt(withRedis: Bool) throws {
+        let database = try PostgresTestDatabase()
+        try database.applyMigrations()
+        let environment = ProcessInfo.processInfo.environment
+        let host = try #require(environment["BIZ_TEST_PGHOST"])
+        let port = environment["BIZ_TEST_PGPORT"].flatMap { $0.isEmpty ? nil : $0 } ?? "5432"
+        // The daemon's first connection is its LISTEN; only the lookups' answers are held.
+        let proxy = try HoldingProxy(
+            upstream: "\(host)/.s.PGSQL.\(port)", socketName: ".s.PGSQL.\(port)", passThrough: 1)
+        let url = "postgresql:///\(database.name)?host=\(proxy.directory)&port=\(port)&user=\(try #require(environment["BIZ_TEST_PGUSER"]))"
+        let redis = withRedis ? try RedisServerProcess() : nil
+        var flags = ["--database-url", url, "--backend-workers", "1", "--query-timeout", "20"]
+        if let redis { flags += ["--redis-url", redis.url] }
+        let daemon = try DaemonProcess(arguments: flags)
+        try database.waitUntilListened()
+        let id: String = try database.connect().query(
+            "INSERT INTO businesses (name, public_phone) VALUES ('Old', '+15550700100') RETURNING id::text"
+        ).value(row: 0, column: "id")
+        #expect(try eventually { try daemon.counter("invalidations", "database") == 1 })
+        // Connect the backend worker and prepare its statement.
+        #expect(try daemon.request("GET +15550700199") == .notFound)
+
+        let admin = try database.connect()
+        let before: String = try admin.query("SELECT clock_timestamp()::text AS now").value(row: 0, column: "now")
+        proxy.hold()
+        let client = try daemon.client(timeout: 30)
+        try client.sendRaw(Array("GET +15550700100\n".utf8))
+        // The query has run on the server (and read 'Old') once its session is idle again.
+        #expect(try eventually {
+            try admin.query(
+                """
+                SELECT 1 FROM pg_stat_activity
+                 WHERE datname = $1 AND application_name = 'bizcached' AND state = 'idle'
+                   AND query LIKE '%public_phone = $1%' AND query_start > $2::timestamptz
+                """, [database.name, before]
+            ).count == 1
+        })
+        try admin.query("UPDATE businesses SET name = 'New' WHERE id = $1::uuid", [id])
+        #expect(try eventually { try daemon.counter("invalidations", "database") == 2 })
+        proxy.release()
+
+        // The held answer goes to the request that was waiting for it...
+        #expect(businessName(in: try #require(ServerReply(line: try client.readLine()))) == "Old")
+        // ... but it is in no cache: from now on every instance sees the new name.
+        usleep(200_000)
+        for _ in 0..<3 {
+            #expect(try daemon.name(of: "+15550700100") == "New")
+        }
+        if let redis {
+            let cached = try redis.cli("GET", "business:+15550700100")
+            #expect(cached.isEmpty || cached.contains("\"New\""), "Redis holds \(cached)")
+            #expect(try !redis.cli("GET", "business-stale:+15550700100").contains("\"Old\""))
+        }
     }
 }
