@@ -20,7 +20,7 @@ struct LookupSettings: Sendable {
     let peerPolicy: PeerPolicy?
     /// Advanced by every invalidation, so that a lookup that read a value before it does
     /// not cache that value after it.
-    let generations: GenerationTable<PhoneNumber>
+    let generations: GenerationTable
     /// Lookups of a number being fetched wait for that fetch instead of starting another.
     let flights: SingleFlight<PhoneNumber, ReplyAddress>
     /// The Redis connection that receives this process's key invalidations.

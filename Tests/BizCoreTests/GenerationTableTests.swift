@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct GenerationTableTests {
     @Test func advancingAKeyChangesItsGenerationOnly() {
-        let table = GenerationTable<Int>(stripeCount: 1 << 16)
+        let table = GenerationTable(stripeCount: 1 << 16)
         let before = (0..<100).map { table.generation(of: $0) }
         table.advance(7)
         #expect(table.generation(of: 7) != before[7])
@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func advancingEverythingChangesEveryKey() {
-        let table = GenerationTable<String>(stripeCount: 8)
+        let table = GenerationTable(stripeCount: 8)
         let keys = (0..<50).map { "key\($0)" }
         let before = keys.map { table.generation(of: $0) }
         table.advanceAll()
@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func aKeysGenerationOnlyGrows() {
-        let table = GenerationTable<Int>(stripeCount: 2)
+        let table = GenerationTable(stripeCount: 2)
         var last = table.generation(of: 1)
         for step in 0..<100 {
             switch step % 3 {
@@ -37,7 +37,7 @@ import Testing
 
     @Test func aStaleReaderCannotInsertAfterAnInvalidation() {
         let cache = ShardedLRUCache<Int, String>(capacity: 10, timeToLive: 1_000)
-        let generations = GenerationTable<Int>()
+        let generations = GenerationTable()
         let readAt = generations.generation(of: 1)
         // The invalidation: advance, then remove.
         generations.advance(1)

@@ -10,7 +10,7 @@ import Synchronization
 /// Keys share a fixed number of stripes: an invalidation of one key also advances the
 /// keys that share its stripe. That only costs them a skipped cache write, never a wrong
 /// answer, and keeps the table's size fixed however many keys pass through it.
-public final class GenerationTable<Key: Hashable>: Sendable {
+public final class GenerationTable: Sendable {
     private final class Stripe: Sendable {
         let value = Atomic<UInt64>(0)
     }
@@ -25,18 +25,18 @@ public final class GenerationTable<Key: Hashable>: Sendable {
         stripes = (0..<count).map { _ in Stripe() }
     }
 
-    private func stripe(for key: Key) -> Stripe {
+    private func stripe(for key: some Hashable) -> Stripe {
         stripes[Int(UInt(bitPattern: key.hashValue) & UInt(stripes.count - 1))]
     }
 
     /// The key's current generation: it changes whenever the key (or its stripe, or
     /// everything) is advanced.
-    public func generation(of key: Key) -> UInt64 {
+    public func generation(of key: some Hashable) -> UInt64 {
         everything.load(ordering: .sequentiallyConsistent) &+ stripe(for: key).value.load(ordering: .sequentiallyConsistent)
     }
 
     /// Marks the key invalidated: readers holding an older generation must not cache.
-    public func advance(_ key: Key) {
+    public func advance(_ key: some Hashable) {
         stripe(for: key).value.add(1, ordering: .sequentiallyConsistent)
     }
 
