@@ -45,7 +45,8 @@ let package = Package(
         .executableTarget(name: "bizctl", dependencies: ["BizClient", "BizPostgres", "BizSystem", "BizCore"]),
 
         // Load generator: the logic in BizBench, argument parsing and wiring in bizbench.
-        .target(name: "BizBench", dependencies: ["BizCore", "BizSystem"]),
+        // BizPostgres: `propagation` commits changes to businesses itself.
+        .target(name: "BizBench", dependencies: ["BizCore", "BizSystem", "BizPostgres"]),
         .executableTarget(name: "bizbench", dependencies: ["BizBench", "BizCore", "BizSystem"]),
 
         // Build tooling: SQL migrations under migrations/ are compiled into BizPostgres.
@@ -68,7 +69,7 @@ let package = Package(
         .testTarget(name: "BizPostgresTests", dependencies: ["BizPostgres", "BizTestSupport"]),
         .testTarget(
             name: "BizServerTests",
-            dependencies: ["BizServer", "BizClient", "BizTestSupport", "bizcached", "bizctl", "bizbench"]
+            dependencies: ["BizServer", "BizClient", "BizBench", "BizTestSupport", "bizcached", "bizctl", "bizbench"]
         ),
     ],
     swiftLanguageModes: [.v6]

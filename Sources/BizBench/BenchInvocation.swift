@@ -2,7 +2,7 @@ import BizCore
 
 /// A bizbench subcommand.
 public enum BenchSubcommand: String, CaseIterable, Sendable {
-    case run, fill, synth
+    case run, fill, synth, propagation
 }
 
 /// What bizbench was asked to do, parsed from its arguments.
@@ -12,22 +12,26 @@ public enum BenchCommand: Equatable, Sendable {
     case run(RunSettings)
     case fill(FillSettings)
     case synth(SynthSettings)
+    case propagation(PropagationSettings)
 }
 
 /// Parses bizbench's arguments and holds its help texts.
 public enum BenchInvocation {
     static let valueOptions: Set<String> = [
         "socket", "protocol", "connections", "pipeline", "duration", "warmup", "keys", "distribution",
-        "from", "redis", "memcached", "value-size", "redis-format",
+        "from", "redis", "memcached", "value-size", "redis-format", "database-url", "updates", "phones", "timeout",
     ]
 
-    /// Parses arguments (without the program name).
-    public static func parse(_ arguments: [String]) throws(ConfigurationError) -> BenchCommand {
+    /// Parses arguments (without the program name); `environment` supplies `DATABASE_URL`
+    /// when `propagation` is not given `--database-url`.
+    public static func parse(
+        _ arguments: [String], environment: [String: String] = [:]
+    ) throws(ConfigurationError) -> BenchCommand {
         let scanner = try ArgumentScanner(arguments, valueOptions: valueOptions)
         var words = scanner.positionals[...]
         guard let verb = words.popFirst() else {
             if scanner.flag("help") { return .help(nil) }
-            throw .missing(name: "a command (run, fill or synth)")
+            throw .missing(name: "a command (run, fill, synth or propagation)")
         }
         guard let subcommand = BenchSubcommand(rawValue: verb) else {
             throw .invalidValue(name: "command", reason: "unknown command '\(verb)'")
@@ -38,6 +42,7 @@ public enum BenchInvocation {
         case .run: return .run(try parseRun(scanner))
         case .fill: return .fill(try parseFill(scanner))
         case .synth: return .synth(try parseSynth(scanner))
+        case .propagation: return .propagation(try parsePropagation(scanner, environment: environment))
         }
     }
 
@@ -100,6 +105,28 @@ public enum BenchInvocation {
             valueSize: try integer(scanner, "value-size", default: 0, in: 1...1_000_000))
     }
 
+    private static func parsePropagation(
+        _ scanner: ArgumentScanner, environment: [String: String]
+    ) throws(ConfigurationError) -> PropagationSettings {
+        try scanner.rejectUnknown(["socket", "database-url", "updates", "phones", "timeout", "json", "help"])
+        // --socket may be given once per instance.
+        let sockets = scanner.options.filter { $0.name == "socket" }.compactMap { $0.value }
+        guard !sockets.isEmpty else { throw .missing(name: "--socket") }
+        guard !sockets.contains("") else { throw .invalidValue(name: "--socket", reason: "expected a socket path") }
+        guard let databaseURL = scanner.value("database-url") ?? environment["DATABASE_URL"] else {
+            throw .missing(name: "--database-url or DATABASE_URL")
+        }
+        guard !databaseURL.isEmpty else {
+            throw .invalidValue(name: "--database-url", reason: "expected a libpq connection string or a postgres:// URI")
+        }
+        var settings = PropagationSettings(socketPaths: sockets, databaseURL: databaseURL)
+        settings.updates = try integer(scanner, "updates", default: 1000, in: 1...1_000_000)
+        settings.phones = try integer(scanner, "phones", default: 20, in: 1...PropagationSettings.maximumPhones)
+        settings.timeout = try seconds(scanner, "timeout", default: 5, allowZero: false)
+        settings.json = scanner.flag("json")
+        return settings
+    }
+
     private static func socketPath(_ scanner: ArgumentScanner, _ name: String) throws(ConfigurationError) -> String? {
         guard let value = scanner.value(name) else { return nil }
         guard !value.isEmpty else { throw .invalidValue(name: "--\(name)", reason: "expected a socket path") }
@@ -139,6 +166,8 @@ public enum BenchInvocation {
                   run     Load a server with pipelined GETs and report throughput and latency.
                   fill    GET phones 0..<N from bizcached and copy their businesses into Redis/memcached.
                   synth   Write N synthetic business values into Redis and/or memcached.
+                  propagation
+                          Time how long a committed change to a business takes to reach every bizcached.
 
                 Phone i is +1555 followed by i as seven digits (+15550000000, +15550000001, ...);
                 Redis and memcached hold it under the key business:<phone>.
@@ -202,6 +231,39 @@ public enum BenchInvocation {
                 that holds its phone in quotes ("public_phone":"+1555..."), padded in the name.
 
                 Exit status: 0 all stored; 1 a store failed; 64 usage error; 69 cannot connect.
+
+                """
+        case .propagation:
+            return """
+                usage: bizbench propagation --socket PATH [--socket PATH ...] [--database-url URL]
+                                            [--updates N] [--phones P] [--timeout SECONDS] [--json]
+
+                Measures invalidation propagation: the time from the COMMIT of a change to a business
+                in PostgreSQL until every bizcached instance (one --socket each, usually two sharing
+                one Redis and one PostgreSQL) answers the new value.
+
+                Creates P businesses (default 20) named 'propagation-bench ...' with the reserved
+                numbers +15550990000 to +15550999999 (up to 10000), drops them from every instance's
+                caches and GETs each from every instance until it is cached. Then makes N updates
+                (default 1000), going round the businesses: each renames one business in its own
+                transaction (BEGIN, UPDATE, COMMIT); right after COMMIT returns, it GETs the number
+                from every instance on one connection each, again as soon as each reply comes, until
+                each answers the new name. An update's propagation time is the last instance's first
+                new answer minus the commit time; an update some instance does not answer within
+                --timeout seconds (default 5) is counted as not propagated. After 20 such updates in
+                a row the run stops. The businesses are deleted at the end, also after a failure.
+
+                Reports p50, p90, p99, maximum and mean propagation in milliseconds, overall and per
+                instance, the updates that did not propagate, and how long COMMIT took. --json prints
+                one JSON object with the keys instances, updates, phones, timeout_s, propagated,
+                timed_out, p50_ms, p90_ms, p99_ms, max_ms, mean_ms, commit_p50_ms, polls,
+                unexpected_replies.
+
+                --database-url (default: the environment's DATABASE_URL) is a libpq connection string
+                or a postgres:// URI of the database the instances read.
+
+                Exit status: 0 every update propagated; 1 an update did not propagate in time, or an
+                instance answered NOTFOUND or an error; 64 usage error; 69 cannot connect.
 
                 """
         }

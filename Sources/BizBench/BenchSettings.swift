@@ -75,3 +75,30 @@ public struct SynthSettings: Equatable, Sendable {
         self.valueSize = valueSize
     }
 }
+
+/// What `bizbench propagation` was asked to do.
+public struct PropagationSettings: Equatable, Sendable {
+    /// The most benchmark businesses: their numbers come from a reserved range of 10,000.
+    public static let maximumPhones = 10_000
+
+    /// The sockets of the bizcached instances that must all answer each change.
+    public var socketPaths: [String]
+    /// Where the businesses are: a libpq connection string or a `postgres://` URI. Never
+    /// printed (it may hold a password).
+    public var databaseURL: String
+    /// How many updates are committed and timed, one after another.
+    public var updates = 1000
+    /// How many benchmark businesses the updates go round.
+    public var phones = 20
+    /// Seconds after a commit by which every instance must answer the new value; an update
+    /// that takes longer is counted as not propagated.
+    public var timeout = 5.0
+    /// Print one JSON object instead of the human-readable block.
+    public var json = false
+
+    /// Settings with the defaults for everything but the instances and the database.
+    public init(socketPaths: [String], databaseURL: String) {
+        self.socketPaths = socketPaths
+        self.databaseURL = databaseURL
+    }
+}

@@ -26,7 +26,8 @@ func cacheNames(redis: String?, memcached: String?) -> String {
 
 let command: BenchCommand
 do {
-    command = try BenchInvocation.parse(Array(CommandLine.arguments.dropFirst()))
+    command = try BenchInvocation.parse(
+        Array(CommandLine.arguments.dropFirst()), environment: ProcessEnvironment.variables)
 } catch {
     fail("\(error)\nTry 'bizbench --help'.", exitUsage)
 }
@@ -87,4 +88,19 @@ case .synth(let settings):
             "\(outcome.failures) store failures" + (outcome.firstProblem.map { " (first: \($0))" } ?? ""))
     }
     exit(outcome.exitStatus)
+
+case .propagation(let settings):
+    let result: PropagationResult
+    do {
+        result = try PropagationBenchmark.run(settings)
+    } catch {
+        fail(error.description, error.isUnavailable ? exitUnavailable : exitFailed)
+    }
+    print(settings.json ? result.jsonLine : result.humanReadable, terminator: settings.json ? "\n" : "")
+    if result.timedOut > 0 || result.unexpectedReplies > 0 {
+        ProcessEnvironment.printError(
+            "\(result.timedOut) of \(result.updatesMade) updates did not reach every instance within "
+                + "\(DecimalText.fixed(settings.timeout, fractionDigits: 1)) s; \(result.unexpectedReplies) unexpected replies")
+    }
+    exit(result.exitStatus)
 }

@@ -1,3 +1,4 @@
+import BizBench
 import BizClient
 import BizCore
 import BizSystem
@@ -698,22 +699,12 @@ private struct FuzzLineFactory {
     }
 }
 
-/// SplitMix64: the same lines for the same seed, so a failure can be replayed.
-private struct FuzzRandom {
-    private var state: UInt64
+/// The same lines for the same seed, so a failure can be replayed.
+private typealias FuzzRandom = SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// A number in 0..<bound.
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    fileprivate mutating func below(_ bound: Int) -> Int { next(below: bound) }
 }
 
 /// A client that asks for the target business and PINGs, one request at a time, on its own
