@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "bizcached", targets: ["bizcached"]),
         .executable(name: "bizctl", targets: ["bizctl"]),
         .executable(name: "bizbench", targets: ["bizbench"]),
+        .executable(name: "bizqueue", targets: ["bizqueue"]),
     ],
     targets: [
         // C shims: a modulemap and one header each, nothing else.
@@ -30,6 +31,8 @@ let package = Package(
         // Adapters: each owns its C handles and speaks typed Swift upward.
         .target(name: "BizSystem", dependencies: ["CLinux", "BizCore"]),
         .target(name: "BizRedis", dependencies: ["CHiredis", "BizCore"]),
+        // Twilio's REST API over Foundation's URLSession.
+        .target(name: "BizTwilio", dependencies: ["BizCore"]),
         .target(
             name: "BizPostgres",
             dependencies: ["CLibpq", "BizCore"],
@@ -38,6 +41,9 @@ let package = Package(
 
         // Services.
         .target(name: "BizServer", dependencies: ["BizCore", "BizSystem", "BizRedis", "BizPostgres"]),
+        // The SMS queue: sms_queue in PostgreSQL, and the worker that sends through Twilio.
+        .target(name: "BizQueue", dependencies: ["BizCore", "BizSystem", "BizPostgres", "BizTwilio"]),
+        .executableTarget(name: "bizqueue", dependencies: ["BizQueue", "BizCore", "BizPostgres", "BizSystem"]),
         .target(name: "BizClient", dependencies: ["BizCore", "BizSystem"]),
 
         // Executables: parse arguments, wire parts together.
@@ -67,6 +73,8 @@ let package = Package(
         .testTarget(name: "BizBenchTests", dependencies: ["BizBench", "BizCore"]),
         .testTarget(name: "BizRedisTests", dependencies: ["BizRedis", "BizTestSupport"]),
         .testTarget(name: "BizPostgresTests", dependencies: ["BizPostgres", "BizTestSupport"]),
+        .testTarget(name: "BizTwilioTests", dependencies: ["BizTwilio", "BizCore", "BizTestSupport"]),
+        .testTarget(name: "BizQueueTests", dependencies: ["BizQueue", "BizPostgres", "BizTestSupport", "bizqueue"]),
         .testTarget(
             name: "BizServerTests",
             dependencies: ["BizServer", "BizClient", "BizBench", "BizTestSupport", "bizcached", "bizctl", "bizbench"]
