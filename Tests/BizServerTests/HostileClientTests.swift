@@ -237,7 +237,9 @@ import Testing
         // One second of timeout plus at most one sweep interval, with slack for a busy host.
         #expect(elapsed >= 0.9 && elapsed < 4.5, "closed after \(elapsed) s")
         #expect(try other.request("PING") == .pong)
-        #expect(try fixture.daemon.stats()["connections"] as? Int == 2)
+        // `other` and the STATS connection itself; closed connections may take a moment to
+        // be noticed on a busy host.
+        #expect(try eventually(within: 5) { try fixture.daemon.stats()["connections"] as? Int == 2 })
         #expect(fixture.daemon.log.contains("left a request unfinished"))
     }
 

@@ -73,7 +73,8 @@ import Testing
             return nil
         }()
         #expect(probeJSON?.contains("\"name\":\"Outage 7\"") == true)
-        #expect(try redis.cli("EXISTS", "business:\(probe)") == "1")
+        // The lookup's value is written to Redis just after the reply.
+        #expect(try eventually(within: 5) { try redis.cli("EXISTS", "business:\(probe)") == "1" })
         usleep(500_000)
         let descriptorsAfterRecovery = try minimumDescriptorCount(of: pid)
         load.stop()
