@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "bizctl", targets: ["bizctl"]),
         .executable(name: "bizbench", targets: ["bizbench"]),
         .executable(name: "bizqueue", targets: ["bizqueue"]),
+        .executable(name: "biz10dlc", targets: ["biz10dlc"]),
     ],
     targets: [
         // C shims: a modulemap and one header each, nothing else.
@@ -44,6 +45,9 @@ let package = Package(
         // The SMS queue: sms_queue in PostgreSQL, and the worker that sends through Twilio.
         .target(name: "BizQueue", dependencies: ["BizCore", "BizSystem", "BizPostgres", "BizTwilio"]),
         .executableTarget(name: "bizqueue", dependencies: ["BizQueue", "BizCore", "BizPostgres", "BizSystem"]),
+        // A2P 10DLC: which business numbers may send, recorded nightly.
+        .target(name: "BizCompliance", dependencies: ["BizCore", "BizSystem", "BizPostgres", "BizTwilio"]),
+        .executableTarget(name: "biz10dlc", dependencies: ["BizCompliance", "BizCore", "BizPostgres", "BizSystem", "BizTwilio"]),
         .target(name: "BizClient", dependencies: ["BizCore", "BizSystem"]),
 
         // Executables: parse arguments, wire parts together.
@@ -74,6 +78,7 @@ let package = Package(
         .testTarget(name: "BizRedisTests", dependencies: ["BizRedis", "BizTestSupport"]),
         .testTarget(name: "BizPostgresTests", dependencies: ["BizPostgres", "BizTestSupport"]),
         .testTarget(name: "BizTwilioTests", dependencies: ["BizTwilio", "BizCore", "BizTestSupport"]),
+        .testTarget(name: "BizComplianceTests", dependencies: ["BizCompliance", "BizClient", "BizPostgres", "BizTestSupport", "biz10dlc", "bizcached"]),
         .testTarget(name: "BizQueueTests", dependencies: ["BizQueue", "BizPostgres", "BizTestSupport", "bizqueue"]),
         .testTarget(
             name: "BizServerTests",

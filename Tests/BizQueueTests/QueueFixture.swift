@@ -42,9 +42,11 @@ final class QueueFixture {
     /// Starts `bizqueue work` with `arguments`; its output goes to a log file of its own.
     @discardableResult
     func startWorker(_ arguments: [String] = [], environment extra: [String: String] = [:]) throws -> ChildProcess {
+        var variables = environment
+        for (name, value) in extra { variables[name] = value }
         let worker = try ChildProcess(
             try BuildProducts.path(of: "bizqueue"), ["work"] + arguments,
-            environment: environment.merging(extra) { $1 }, outputPath: "\(directory)/worker-\(workers.count).log")
+            environment: variables, outputPath: "\(directory)/worker-\(workers.count).log")
         workers.append(worker)
         return worker
     }

@@ -22,7 +22,7 @@ import FoundationNetworking
 
     @Test func createsAMessageAndAnswersTwiliosFields() throws {
         let fake = try FakeTwilio()
-        let client = Client(fake)
+        let client = FakeTwilioTestClient(fake)
         // `%2B` is a plus; in a form body a bare `+` is a space.
         let reply = try client.post("To=%2B15551234567&From=%2B15557654321&Body=Hello+there%21+%2B1+%26+more")
         #expect(reply.status == 201)
@@ -73,7 +73,7 @@ import FoundationNetworking
     @Test func messagingServiceSendsGetThePoolNumber() throws {
         let fake = try FakeTwilio()
         let service = FakeTwilio.randomSID(prefix: "MG")
-        let reply = try Client(fake).post("To=%2B15551234567&MessagingServiceSid=\(service)&Body=Hi")
+        let reply = try FakeTwilioTestClient(fake).post("To=%2B15551234567&MessagingServiceSid=\(service)&Body=Hi")
         #expect(reply.status == 201)
         #expect(reply.json["from"] as? String == FakeTwilio.messagingServiceNumber)
         #expect(reply.json["messaging_service_sid"] as? String == service)
@@ -82,7 +82,7 @@ import FoundationNetworking
 
     @Test func countsSegmentsLikeTwilio() throws {
         let fake = try FakeTwilio()
-        let client = Client(fake)
+        let client = FakeTwilioTestClient(fake)
         let cases: [(body: String, segments: String)] = [
             (String(repeating: "a", count: 160), "1"),
             (String(repeating: "a", count: 161), "2"),
@@ -91,14 +91,14 @@ import FoundationNetworking
             (String(repeating: "ж", count: 71), "2"),
         ]
         for (body, segments) in cases {
-            let reply = try client.post("To=%2B15551234567&From=%2B15557654321&Body=" + Client.formEncode(body))
+            let reply = try client.post("To=%2B15551234567&From=%2B15557654321&Body=" + FakeTwilioTestClient.formEncode(body))
             #expect(reply.json["num_segments"] as? String == segments, "\(body.count) × \(body.first!)")
         }
     }
 
     @Test func rejectsInvalidFormsWithTwiliosCodesAndCreatesNothing() throws {
         let fake = try FakeTwilio()
-        let client = Client(fake)
+        let client = FakeTwilioTestClient(fake)
         let cases: [(form: String, code: Int)] = [
             ("To=%2B15551234567&Body=Hi", 21603),
             ("To=%2B15551234567&From=%2B15557654321", 21602),
@@ -130,17 +130,17 @@ import FoundationNetworking
         let form = "To=%2B15551234567&From=%2B15557654321&Body=Hi"
         // Twilio's 401 carries `WWW-Authenticate: Basic realm="Twilio API"`: URLSession on Linux
         // turns it into an authentication challenge (and, without a delegate, never completes).
-        for authorization in [nil, Client.basic(fake.accountSID, "wrong"), Client.basic(FakeTwilio.randomSID(prefix: "AC"), fake.authToken)] {
-            #expect(throws: Client.Challenged(method: NSURLAuthenticationMethodHTTPBasic, realm: "Twilio API")) {
-                try Client(fake, authorization: authorization).post(form)
+        for authorization in [nil, FakeTwilioTestClient.basic(fake.accountSID, "wrong"), FakeTwilioTestClient.basic(FakeTwilio.randomSID(prefix: "AC"), fake.authToken)] {
+            #expect(throws: FakeTwilioTestClient.Challenged(method: NSURLAuthenticationMethodHTTPBasic, realm: "Twilio API")) {
+                try FakeTwilioTestClient(fake, authorization: authorization).post(form)
             }
         }
-        #expect(throws: Client.Challenged.self) { try Client(fake, authorization: nil).get(fake.messagesPath) }
+        #expect(throws: FakeTwilioTestClient.Challenged.self) { try FakeTwilioTestClient(fake, authorization: nil).get(fake.messagesPath) }
 
         // The reply itself, read off the wire.
         let connection = try RawConnection(port: fake.port)
         try connection.send("POST \(fake.messagesPath) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + "Authorization: \(Client.basic(fake.accountSID, "wrong"))\r\n"
+            + "Authorization: \(FakeTwilioTestClient.basic(fake.accountSID, "wrong"))\r\n"
             + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(form.utf8.count)\r\n\r\n" + form)
         let reply = try connection.readResponse()
         #expect(reply.status == 401)
@@ -155,18 +155,18 @@ import FoundationNetworking
         // Rotation: the old token stops working at once; a secondary token works beside the new one.
         let oldToken = fake.authToken
         fake.setAuthToken("rotated-token")
-        #expect(throws: Client.Challenged.self) {
-            try Client(fake, authorization: Client.basic(fake.accountSID, oldToken)).post(form)
+        #expect(throws: FakeTwilioTestClient.Challenged.self) {
+            try FakeTwilioTestClient(fake, authorization: FakeTwilioTestClient.basic(fake.accountSID, oldToken)).post(form)
         }
-        #expect(try Client(fake).post(form).status == 201)
+        #expect(try FakeTwilioTestClient(fake).post(form).status == 201)
         fake.setSecondaryAuthToken(oldToken)
-        #expect(try Client(fake, authorization: Client.basic(fake.accountSID, oldToken)).post(form).status == 201)
+        #expect(try FakeTwilioTestClient(fake, authorization: FakeTwilioTestClient.basic(fake.accountSID, oldToken)).post(form).status == 201)
         #expect(fake.messages.count == 2)
     }
 
     @Test func answersTwilios404And405() throws {
         let fake = try FakeTwilio()
-        let client = Client(fake)
+        let client = FakeTwilioTestClient(fake)
         let otherAccount = "/2010-04-01/Accounts/\(FakeTwilio.randomSID(prefix: "AC"))/Messages.json"
         for path in [
             "/", "/2010-04-01/Accounts/\(fake.accountSID)/Calls.json", otherAccount,
@@ -190,7 +190,7 @@ import FoundationNetworking
 
     @Test func injectedFaultsAreConsumedOnePerCreateInOrder() throws {
         let fake = try FakeTwilio()
-        let client = Client(fake)
+        let client = FakeTwilioTestClient(fake)
         fake.inject(
             .tooManyRequests(retryAfter: 7), .tooManyRequests(retryAfter: nil), .serverError(status: 500),
             .serverError(status: 503), .twilioError(code: 21610, message: "Attempt to send to unsubscribed recipient"),
@@ -211,7 +211,7 @@ import FoundationNetworking
         }
         // `.unauthorized` answers like wrong credentials: a challenge, to URLSession.
         fake.inject(.unauthorized)
-        #expect(throws: Client.Challenged.self) { try client.post("To=%2B15551234567&From=%2B15557654321&Body=Hi") }
+        #expect(throws: FakeTwilioTestClient.Challenged.self) { try client.post("To=%2B15551234567&From=%2B15557654321&Body=Hi") }
         #expect(fake.requests.last?.errorCode == 20003)
         #expect(fake.messages.isEmpty)
         #expect(fake.pendingFaults.isEmpty)
@@ -226,7 +226,7 @@ import FoundationNetworking
         // URLSession on Linux counts timeouts in whole seconds (below 1 s it fails at once).
         let started = Date()
         #expect {
-            try Client(fake, timeout: 1).post("To=%2B15551234567&From=%2B15557654321&Body=Hi")
+            try FakeTwilioTestClient(fake, timeout: 1).post("To=%2B15551234567&From=%2B15557654321&Body=Hi")
         } throws: { error in
             (error as? URLError)?.code == .timedOut
         }
@@ -235,7 +235,7 @@ import FoundationNetworking
         #expect(fake.messages.count == 1)
         #expect(fake.requests.first?.responseStatus == 201)
         // The fake keeps serving others meanwhile.
-        #expect(try Client(fake).post("To=%2B15551234567&From=%2B15557654321&Body=Again").status == 201)
+        #expect(try FakeTwilioTestClient(fake).post("To=%2B15551234567&From=%2B15557654321&Body=Again").status == 201)
         #expect(fake.sentCount(to: Self.recipient) == 2)
     }
 
@@ -243,13 +243,13 @@ import FoundationNetworking
         let fake = try FakeTwilio()
         fake.inject(.dropBeforeCreating)
         #expect(throws: (any Error).self) {
-            try Client(fake).post("To=%2B15551234567&From=%2B15557654321&Body=Before")
+            try FakeTwilioTestClient(fake).post("To=%2B15551234567&From=%2B15557654321&Body=Before")
         }
         #expect(fake.messages.isEmpty)
 
         fake.inject(.dropAfterCreating)
         #expect(throws: (any Error).self) {
-            try Client(fake).post("To=%2B15551234567&From=%2B15557654321&Body=After")
+            try FakeTwilioTestClient(fake).post("To=%2B15551234567&From=%2B15557654321&Body=After")
         }
         #expect(fake.messages.map(\.body) == ["After"])
         // One request each: a fresh connection is not silently retried.
@@ -259,7 +259,7 @@ import FoundationNetworking
 
     @Test func aStandingFaultAndADelayApplyToEveryRequest() throws {
         let fake = try FakeTwilio()
-        let client = Client(fake)
+        let client = FakeTwilioTestClient(fake)
         fake.setStandingFault(.serverError(status: 503))
         fake.inject(.tooManyRequests(retryAfter: 1))
         let statuses = try (0..<3).map { _ in try client.post("To=%2B15551234567&From=%2B15557654321&Body=Hi").status }
@@ -277,13 +277,13 @@ import FoundationNetworking
 
     @Test func listsNewestFirstWithFiltersAndPagesThroughNextPageURI() throws {
         let fake = try FakeTwilio()
-        let client = Client(fake)
+        let client = FakeTwilioTestClient(fake)
         let newYear = Date(timeIntervalSince1970: 1_767_225_600)  // Thu, 01 Jan 2026 00:00:00 GMT
         let day: TimeInterval = 86_400
         func send(to: String, from: String = Self.sender, _ body: String, at date: Date) throws {
             fake.setNow(date)
             let reply = try client.post(
-                "To=\(Client.formEncode(to))&From=\(Client.formEncode(from))&Body=\(Client.formEncode(body))")
+                "To=\(FakeTwilioTestClient.formEncode(to))&From=\(FakeTwilioTestClient.formEncode(from))&Body=\(FakeTwilioTestClient.formEncode(body))")
             #expect(reply.status == 201)
         }
         try send(to: Self.recipient, "old", at: newYear + 3_600)
@@ -343,7 +343,7 @@ import FoundationNetworking
 
     @Test func servesManyConcurrentKeepAliveClients() throws {
         let fake = try FakeTwilio()
-        let client = Client(fake)
+        let client = FakeTwilioTestClient(fake)
         let statuses = Mutex<[Int]>([])
         // Plain threads: blocking dispatch workers would starve URLSession's own queues.
         let finished = DispatchSemaphore(value: 0)
@@ -417,116 +417,6 @@ import FoundationNetworking
 }
 
 // MARK: Clients
-
-/// Synchronous requests through URLSession, with Twilio's Basic credentials.
-///
-/// Its session has a delegate that cancels authentication challenges: on Linux (Swift 6.3.1)
-/// a 401 with `WWW-Authenticate`, which Twilio sends, otherwise leaves the task waiting
-/// forever, past its timeout. A cancelled challenge is reported as `Challenged`.
-private struct Client: Sendable {
-    struct Reply {
-        let status: Int
-        let response: HTTPURLResponse
-        let data: Data
-
-        var json: [String: Any] {
-            (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        }
-
-        func header(_ name: String) -> String? { response.value(forHTTPHeaderField: name) }
-    }
-
-    /// The server answered 401 with an authentication challenge.
-    struct Challenged: Error, Equatable {
-        let method: String
-        let realm: String?
-    }
-
-    struct NoResponse: Error {}
-
-    /// Cancels every authentication challenge and remembers it by task.
-    final class ChallengeCanceller: NSObject, URLSessionTaskDelegate, Sendable {
-        let challenges = Mutex<[Int: Challenged]>([:])
-
-        func urlSession(
-            _ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
-            completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
-        ) {
-            let space = challenge.protectionSpace
-            challenges.withLock {
-                $0[task.taskIdentifier] = Challenged(method: space.authenticationMethod, realm: space.realm)
-            }
-            completionHandler(.cancelAuthenticationChallenge, nil)
-        }
-    }
-
-    let fake: FakeTwilio
-    let authorization: String?
-    let session: URLSession
-    let canceller = ChallengeCanceller()
-    let timeout: Double
-
-    /// A client with the fake's credentials.
-    init(_ fake: FakeTwilio, timeout: Double = 5) {
-        self.init(fake, authorization: fake.authorizationHeader, timeout: timeout)
-    }
-
-    /// A client sending `authorization` (nil: no `Authorization` header).
-    init(_ fake: FakeTwilio, authorization: String?, timeout: Double = 5) {
-        self.fake = fake
-        self.authorization = authorization
-        self.timeout = timeout
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.httpMaximumConnectionsPerHost = 64
-        session = URLSession(configuration: configuration, delegate: canceller, delegateQueue: nil)
-    }
-
-    static func basic(_ user: String, _ password: String) -> String {
-        "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
-    }
-
-    /// Form encoding as a careful client does it: `+`, `&` and everything else reserved
-    /// percent-encoded.
-    static func formEncode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"))!
-    }
-
-    func post(_ form: String) throws -> Reply {
-        try request("POST", fake.messagesPath, body: form)
-    }
-
-    func get(_ pathAndQuery: String) throws -> Reply {
-        try request("GET", pathAndQuery)
-    }
-
-    func request(_ method: String, _ pathAndQuery: String, body: String? = nil) throws -> Reply {
-        var request = URLRequest(url: URL(string: fake.baseURL + pathAndQuery)!)
-        request.httpMethod = method
-        request.timeoutInterval = timeout
-        if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-            request.httpBody = Data(body.utf8)
-        }
-        let done = DispatchSemaphore(value: 0)
-        let outcome = Mutex<Result<Reply, any Error>>(.failure(NoResponse()))
-        let task = session.dataTask(with: request) { data, response, error in
-            outcome.withLock { result in
-                if let error {
-                    result = .failure(error)
-                } else if let response = response as? HTTPURLResponse {
-                    result = .success(Reply(status: response.statusCode, response: response, data: data ?? Data()))
-                }
-            }
-            done.signal()
-        }
-        task.resume()
-        done.wait()
-        if let challenged = canceller.challenges.withLock({ $0[task.taskIdentifier] }) { throw challenged }
-        return try outcome.withLock { try $0.get() }
-    }
-}
 
 /// A raw TCP connection to the fake, for HTTP the URLSession never writes by itself.
 private final class RawConnection {

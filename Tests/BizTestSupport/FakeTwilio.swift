@@ -29,6 +29,10 @@ import Glibc
 ///   skipped. An unreadable filter or page size: 400, code 20001 (the fake's choice).
 /// - `GET Messages/{Sid}.json`: the message, or 404 code 20404.
 ///
+/// It also fakes the A2P 10DLC APIs (Messaging v1 Services, their PhoneNumbers and
+/// Compliance/Usa2p, a2p/BrandRegistrations, and the 2010 IncomingPhoneNumbers) from the same
+/// `baseURL`; see `FakeTwilioMessaging.swift`.
+///
 /// Every request needs Basic authentication with the account SID and the current (or
 /// secondary) auth token, else 401 code 20003 `Authenticate` with `WWW-Authenticate`. Another
 /// account SID in the path, or any other path: 404 code 20404. Another method on a Messages
@@ -78,6 +82,7 @@ public final class FakeTwilio: Sendable {
         self.accountSID = accountSID
         port = server.port
         baseURL = "http://127.0.0.1:\(server.port)"
+        engine.state.withLock { [baseURL] in $0.messaging.baseURL = baseURL }
     }
 
     deinit {
@@ -197,11 +202,15 @@ public final class FakeTwilio: Sendable {
         }
     }
 
-    /// Forgets messages, recorded requests, queued and standing faults, the delay and a pinned
-    /// clock. Credentials stay.
+    /// Forgets messages, recorded requests, queued and standing faults (path faults too), the
+    /// delay and a pinned clock. Credentials stay, and so does the Messaging account (services,
+    /// numbers, brands, campaigns, page sizes).
     public func clear() {
         engine.state.withLock { state in
+            var messaging = state.messaging
+            messaging.pathFaults = []
             state = State(authToken: state.authToken, secondaryAuthToken: state.secondaryAuthToken)
+            state.messaging = messaging
         }
     }
 }

@@ -16,6 +16,8 @@ extension FakeTwilio {
         var delay: Double = 0
         var now: Date?
         var nextSequence = 0
+        /// Services, numbers, brands, campaigns and path faults (`FakeTwilioMessagingAPI.swift`).
+        var messaging = MessagingState()
     }
 
     /// What one request got, before it becomes an `HTTPAction`.
@@ -68,7 +70,7 @@ extension FakeTwilio {
                 ? Format.parseForm(String(decoding: request.body, as: UTF8.self)) : []
 
             let (outcome, delay) = state.withLock { state -> (Outcome, Double) in
-                let outcome = route(request, path: path, query: queryItems, form: formItems, state: &state)
+                let outcome = dispatch(request, path: path, query: queryItems, form: formItems, state: &state)
                 state.requests.append(
                     RecordedRequest(
                         method: request.method, path: path, target: request.target,
@@ -94,7 +96,7 @@ extension FakeTwilio {
 
         // MARK: Routing
 
-        private func route(
+        func route(
             _ request: HTTPRequest, path: String, query: [Field], form: [Field], state: inout State
         ) -> Outcome {
             guard isAuthenticated(request.header("authorization"), state: state) else {
@@ -124,7 +126,7 @@ extension FakeTwilio {
             return notFound
         }
 
-        private func isAuthenticated(_ authorization: String?, state: State) -> Bool {
+        func isAuthenticated(_ authorization: String?, state: State) -> Bool {
             guard let authorization, authorization.count > 6, authorization.prefix(6).lowercased() == "basic ",
                 let decoded = Data(base64Encoded: authorization.dropFirst(6).trimmingCharacters(in: .whitespaces)),
                 let credentials = String(data: decoded, encoding: .utf8),

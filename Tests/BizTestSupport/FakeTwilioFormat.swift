@@ -249,6 +249,7 @@ extension FakeTwilio {
     indirect enum JSON: Sendable {
         case string(String)
         case int(Int)
+        case bool(Bool)
         case null
         case object([(String, JSON)])
         case array([JSON])
@@ -266,6 +267,7 @@ extension FakeTwilio {
             switch self {
             case .string(let value): Self.quote(value, into: &text)
             case .int(let value): text += String(value)
+            case .bool(let value): text += value ? "true" : "false"
             case .null: text += "null"
             case .array(let values):
                 text += "["
