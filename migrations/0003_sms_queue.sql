@@ -42,7 +42,8 @@ CREATE INDEX IF NOT EXISTS sms_queue_in_flight ON public.sms_queue (locked_at) W
 CREATE INDEX IF NOT EXISTS sms_queue_finished
     ON public.sms_queue (updated_at) WHERE status IN ('sent', 'failed', 'cancelled');
 
-CREATE OR REPLACE FUNCTION public.sms_queue_set_updated_at()
+-- One updated_at trigger function for every table from now on.
+CREATE OR REPLACE FUNCTION public.set_updated_at()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $function$
@@ -54,7 +55,7 @@ $function$;
 
 CREATE OR REPLACE TRIGGER sms_queue_set_updated_at
     BEFORE UPDATE ON public.sms_queue
-    FOR EACH ROW EXECUTE FUNCTION public.sms_queue_set_updated_at();
+    FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
 -- Wakes idle workers. Once per statement: a bulk insert wakes them once.
 CREATE OR REPLACE FUNCTION public.sms_queue_notify_insert()

@@ -19,17 +19,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS tasks_one_open_per_business_and_type
     ON public.tasks (business_id, type) WHERE status IN ('pending', 'in_progress');
 CREATE INDEX IF NOT EXISTS tasks_open ON public.tasks (type, created_at) WHERE status IN ('pending', 'in_progress');
 
--- One updated_at trigger function for every table from now on.
-CREATE OR REPLACE FUNCTION public.set_updated_at()
-RETURNS trigger
-LANGUAGE plpgsql
-AS $function$
-BEGIN
-    NEW.updated_at := now();
-    RETURN NEW;
-END;
-$function$;
-
+-- set_updated_at() comes from 0003.
 CREATE OR REPLACE TRIGGER tasks_set_updated_at
     BEFORE UPDATE ON public.tasks
     FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
