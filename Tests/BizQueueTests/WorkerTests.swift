@@ -46,6 +46,26 @@ import Testing
         if times.count == 20 { #expect(times[19].timeIntervalSince(times[0]) >= 3.7) }
     }
 
+    @Test func aRecipientCooldownSpacesTextsToOneNumber() throws {
+        let fixture = try QueueFixture()
+        // Three texts to one recipient from three senders, and one to someone else.
+        try fixture.database.connect().execute("""
+            INSERT INTO sms_queue (to_number, from_number, body) VALUES
+                ('+15550209999', '+15550300001', 'first'), ('+15550209999', '+15550300002', 'second'),
+                ('+15550209999', '+15550300003', 'third'), ('+15550208888', '+15550300004', 'other');
+            """)
+        try fixture.startWorker(["--concurrency", "4", "--rate", "0", "--recipient-cooldown", "2s"])
+        #expect(try fixture.waitUntil(seconds: 30) { try fixture.counts()[.sent] == 4 }, "\(fixture.countsDescription)")
+        let times = fixture.twilio.requests.filter { $0.method == "POST" && $0.form["To"] == "+15550209999" }.map(\.arrivedAt).sorted()
+        #expect(times.count == 3)
+        for index in 1..<times.count {
+            let gap = times[index].timeIntervalSince(times[index - 1])
+            #expect(gap >= 1.9, "texts to one recipient \(gap) s apart")
+        }
+        let other = fixture.twilio.requests.first { $0.form["To"] == "+15550208888" }?.arrivedAt
+        #expect(other.map { $0 < times[1] } == true, "the other recipient waited for the cooldown")
+    }
+
     @Test(arguments: [
         (FakeTwilio.Fault.twilioError(code: 21211, message: "The 'To' number is not a valid phone number."), 21211),
         (FakeTwilio.Fault.twilioError(code: 21610, message: "Attempt to send to unsubscribed recipient"), 21610),
