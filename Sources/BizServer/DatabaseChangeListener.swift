@@ -45,7 +45,7 @@ final class DatabaseChangeListener {
             let connection = try PostgresConnection(connectionString: settings.databaseURL)
             try connection.listen(Self.channel)
             health.connected(to: connection.serverDescription + " listening")
-            if hasListened { settings.forgetEverything() }
+            if hasListened { settings.forgetEverything() } else { settings.databaseAnswered.signal() }
             hasListened = true
             return connection
         } catch {

@@ -74,8 +74,9 @@ final class EventLoop {
         while true {
             var clockRead = false
             let needsTimer = drainDeadline != nil || acceptingPausedUntil != nil || redisLink?.hasWaiting == true
-            let sweeps = idleTimeout > 0 && !connections.isEmpty
-            let timeout: Int32 = needsTimer ? 100 : sweeps ? 1000 : -1
+            // At least once a second, so that the heartbeat shows a loop that is not stuck.
+            let timeout: Int32 = needsTimer ? 100 : 1000
+            settings.heartbeats.beat(number, now: now)
             epoll.wait(timeoutMilliseconds: timeout) { event in
                 // One clock read per wake-up serves every request it brings.
                 if !clockRead {

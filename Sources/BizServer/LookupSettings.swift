@@ -1,4 +1,5 @@
 import BizCore
+import Dispatch
 
 /// What the lookup path needs to know and share, read-only or thread-safe, given to every
 /// loop, worker and listener.
@@ -25,6 +26,10 @@ struct LookupSettings: Sendable {
     let flights: SingleFlight<PhoneNumber, ReplyAddress>
     /// The Redis connection that receives this process's key invalidations.
     let tracking: TrackingState
+    /// When each event loop last went round.
+    let heartbeats: LoopHeartbeats
+    /// Signalled once, when PostgreSQL first answers (the change listener's LISTEN).
+    let databaseAnswered: DispatchSemaphore
 
     /// The prefix of every cached business's Redis key: `business:<E.164>`.
     static let redisKeyPrefix: StaticString = "business:"

@@ -41,7 +41,9 @@ public final class Server: Sendable {
             peerPolicy: peerPolicy,
             generations: GenerationTable(),
             flights: SingleFlight(),
-            tracking: TrackingState())
+            tracking: TrackingState(),
+            heartbeats: LoopHeartbeats(loops: configuration.eventLoops, now: MonotonicClock.nanoseconds()),
+            databaseAnswered: DispatchSemaphore(value: 0))
         var mailboxes: [LoopMailbox] = []
         for _ in 0..<configuration.eventLoops { mailboxes.append(try LoopMailbox()) }
         self.mailboxes = mailboxes
@@ -86,6 +88,21 @@ public final class Server: Sendable {
             "query_timeout": "\(Double(configuration.queryTimeout) / 1e9)s",
             "redis": configuration.redis?.description ?? "none",
         ])
+    }
+
+    /// Blocks until PostgreSQL has answered once (up to `timeout` seconds); returns whether it did.
+    public func waitUntilDatabaseAnswered(timeout seconds: Double = .infinity) -> Bool {
+        let answered = seconds.isFinite
+            ? settings.databaseAnswered.wait(timeout: .now() + seconds) == .success
+            : { settings.databaseAnswered.wait(); return true }()
+        if answered { settings.databaseAnswered.signal() }  // for the next caller
+        return answered
+    }
+
+    /// Whether every event loop went round within the last `nanoseconds`: what a watchdog
+    /// ping should vouch for.
+    public func loopsAreTurning(within nanoseconds: UInt64) -> Bool {
+        settings.heartbeats.allBeat(within: nanoseconds, now: MonotonicClock.nanoseconds())
     }
 
     /// Stops accepting, answers requests already received, then closes every connection.

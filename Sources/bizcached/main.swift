@@ -76,10 +76,39 @@ do {
 }
 Log.info("started", ["pid": String(getpid()), "version": BizcachedVersion.current])
 
+// Under systemd (Type=notify): READY=1 once the socket listens and PostgreSQL has answered,
+// WATCHDOG=1 only while every event loop still turns, STOPPING=1 on the way out.
+let notifier = ServiceManagerNotifier.fromEnvironment(ProcessEnvironment.variables)
+if let notifier {
+    let socket = listener.path ?? "the socket systemd passed"
+    Threads.start(name: "notify") {
+        _ = server.waitUntilDatabaseAnswered()
+        notifier.notify("READY=1", "STATUS=answering lookups on \(socket)")
+    }
+    if let interval = ServiceManagerNotifier.watchdogPingInterval(ProcessEnvironment.variables) {
+        Threads.start(name: "watchdog") {
+            // Idle loops go round once a second, so a loop is stuck only after more than that.
+            let maximumAge = max(2 * interval, 2_000_000_000)
+            var warned = false
+            while true {
+                usleep(useconds_t(min(interval / 1_000, UInt64(UInt32.max))))
+                if server.loopsAreTurning(within: maximumAge) {
+                    notifier.notify("WATCHDOG=1")
+                    warned = false
+                } else if !warned {
+                    Log.error("an event loop is stuck; no longer pinging the watchdog")
+                    warned = true
+                }
+            }
+        }
+    }
+}
+
 SignalWatcher.start { signal in
     switch signal {
     case .terminate, .interrupt:
         Log.info("stopping", ["signal": "\(signal)"])
+        notifier?.notify("STOPPING=1", "STATUS=stopping: answering the requests in flight")
         server.shutdown()
     case .hangup:
         Log.info("ignoring SIGHUP: configuration reload is not supported yet")
