@@ -6,9 +6,20 @@ import Synchronization
 /// (`level=info msg="..." key=value ...`), written with a single `write(2)` so lines from
 /// different threads never interleave.
 ///
+/// When standard error is the journal (`$JOURNAL_STREAM` names its device and inode), each
+/// line starts with its syslog priority (`<6>` for info), so that `journalctl -p` filters work.
+///
 /// Callers pass only values that are safe to show: no passwords, tokens or connection
 /// strings, and phone numbers of SMS recipients masked (`PhoneNumber.masked`).
 public enum Log {
+    /// Whether standard error is connected to the journal, decided once.
+    private static let writesToJournal: Bool = {
+        guard let stream = ProcessEnvironment.variables["JOURNAL_STREAM"] else { return false }
+        var status = stat()
+        guard fstat(STDERR_FILENO, &status) == 0 else { return false }
+        return stream == "\(status.st_dev):\(status.st_ino)"
+    }()
+
     private static let threshold = Atomic<Int>(LogLevel.info.rawValue)
 
     /// The least severe level written.
@@ -35,7 +46,8 @@ public enum Log {
 
     private static func write(_ level: LogLevel, _ message: String, _ fields: KeyValuePairs<String, String>) {
         guard level >= self.level else { return }
-        var line = "ts=\(timestamp()) level=\(level) msg=\(quoted(message))"
+        var line = writesToJournal ? "<\(level.syslogPriority)>" : ""
+        line += "ts=\(timestamp()) level=\(level) msg=\(quoted(message))"
         for (key, value) in fields {
             line += " \(key)=\(quoted(value))"
         }

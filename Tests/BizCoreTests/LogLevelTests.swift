@@ -39,3 +39,9 @@ import Testing
         #expect(LogLevel.allCases.map(\.rawValue) == [0, 1, 2, 3])
     }
 }
+
+@Suite struct LogLevelSyslogPriorityTests {
+    @Test func levelsMapToTheJournalsPriorities() {
+        #expect(LogLevel.allCases.map(\.syslogPriority) == [7, 6, 4, 3])
+    }
+}

@@ -75,4 +75,37 @@ import Testing
         #expect(!notifications.receive(for: 1.0).contains { $0.contains("READY=1") })
         _ = daemon.terminate()
     }
+
+    @Test func underTheJournalEachLineCarriesItsSyslogPriority() throws {
+        let directory = NSTemporaryDirectory() + "bizcached-journal-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // The "journal" is a file whose device and inode JOURNAL_STREAM names; the child's
+        // stderr is opened on the same file (truncated, same inode).
+        let logPath = directory + "/stderr.log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        var status = stat()
+        #expect(stat(logPath, &status) == 0)
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BIZCACHED_") && $0.key != "REDIS_URL" }
+        environment["JOURNAL_STREAM"] = "\(status.st_dev):\(status.st_ino)"
+        let daemon = try ChildProcess(
+            try BuildProducts.path(of: "bizcached"),
+            ["--socket", directory + "/b.sock", "--database-url", "host=/nonexistent/bizcached dbname=none"],
+            environment: environment, outputPath: logPath)
+        usleep(700_000)
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait(seconds: 10) == 0)
+        let lines = daemon.output.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("<6>ts=") && $0.contains("level=info") }, "\(lines.prefix(3))")
+        #expect(lines.contains { $0.hasPrefix("<4>ts=") && $0.contains("level=warning") }, "PostgreSQL is unreachable")
+        #expect(lines.allSatisfy { $0.hasPrefix("<") }, "\(lines.filter { !$0.hasPrefix("<") }.prefix(3))")
+
+        // Anywhere else (JOURNAL_STREAM naming another file) lines carry no prefix.
+        // (Its socket path is a regular file, so it logs an error and exits.)
+        let plain = try ChildProcess.run(
+            try BuildProducts.path(of: "bizcached"), ["--socket", logPath, "--database-url", "x"], environment: environment)
+        #expect(plain.status == 69)
+        #expect(plain.output.contains("level=error"), "\(plain.output)")
+        #expect(!plain.output.contains("<3>"), "\(plain.output)")
+    }
 }
