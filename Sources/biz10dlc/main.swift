@@ -30,7 +30,8 @@ let usage = """
                        service, when its campaign is verified
       --json           print the summary as JSON
 
-    Reads DATABASE_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN or TWILIO_AUTH_TOKEN_FILE,
+    Reads DATABASE_URL, TWILIO_ACCOUNT_SID, the auth token from the systemd credential
+    twilio-auth-token ($CREDENTIALS_DIRECTORY), TWILIO_AUTH_TOKEN_FILE or TWILIO_AUTH_TOKEN,
     TWILIO_API_BASE (https://api.twilio.com) and TWILIO_MESSAGING_API_BASE
     (https://messaging.twilio.com).
     Exit status: 0 all businesses checked, 1 some failed, 3 Twilio refused the credentials,
@@ -56,13 +57,15 @@ guard let databaseURL = scanner.value("database-url") ?? environment["DATABASE_U
 }
 guard let account = environment["TWILIO_ACCOUNT_SID"], !account.isEmpty else { fail("TWILIO_ACCOUNT_SID is required", exitUsage) }
 let token: String
-if let file = environment["TWILIO_AUTH_TOKEN_FILE"], !file.isEmpty {
-    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { fail("cannot read TWILIO_AUTH_TOKEN_FILE", exitUsage) }
-    token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-} else {
-    token = environment["TWILIO_AUTH_TOKEN"] ?? ""
+do {
+    guard let secret = try ServiceCredentials.secret(
+        named: "twilio-auth-token", fileVariable: "TWILIO_AUTH_TOKEN_FILE", variable: "TWILIO_AUTH_TOKEN",
+        environment: environment)
+    else { fail("TWILIO_AUTH_TOKEN, TWILIO_AUTH_TOKEN_FILE or the credential twilio-auth-token is required", exitUsage) }
+    token = secret
+} catch {
+    fail("\(error)", exitUsage)
 }
-guard !token.isEmpty else { fail("TWILIO_AUTH_TOKEN or TWILIO_AUTH_TOKEN_FILE is required", exitUsage) }
 func baseURL(_ variable: String, _ fallback: URL) -> URL {
     guard let text = environment[variable], !text.isEmpty else { return fallback }
     guard let url = URL(string: text), url.scheme == "https" || url.scheme == "http" else { fail("invalid \(variable)", exitUsage) }

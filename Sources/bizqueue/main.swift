@@ -76,18 +76,21 @@ case .work(let options):
     guard let account = environment["TWILIO_ACCOUNT_SID"], !account.isEmpty else {
         fail("TWILIO_ACCOUNT_SID is required", exitUsage)
     }
-    let tokenFile = environment["TWILIO_AUTH_TOKEN_FILE"].flatMap { $0.isEmpty ? nil : $0 }
-    let inlineToken = environment["TWILIO_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-    guard tokenFile != nil || inlineToken != nil else { fail("TWILIO_AUTH_TOKEN or TWILIO_AUTH_TOKEN_FILE is required", exitUsage) }
+    let readToken: @Sendable () throws -> String = {
+        guard let token = try ServiceCredentials.secret(
+            named: "twilio-auth-token", fileVariable: "TWILIO_AUTH_TOKEN_FILE", variable: "TWILIO_AUTH_TOKEN",
+            environment: environment)
+        else { throw ConfigurationError.missing(name: "TWILIO_AUTH_TOKEN, TWILIO_AUTH_TOKEN_FILE or the credential twilio-auth-token") }
+        return token
+    }
+    do {
+        _ = try readToken()
+    } catch {
+        fail("\(error)", exitUsage)
+    }
     guard let apiBase = URL(string: environment["TWILIO_API_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.twilio.com"),
         apiBase.scheme == "https" || apiBase.scheme == "http"
     else { fail("invalid TWILIO_API_BASE", exitUsage) }
-    let readToken: @Sendable () throws -> String = {
-        guard let tokenFile else { return inlineToken ?? "" }
-        let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty else { throw ConfigurationError.missing(name: "a token in \(tokenFile)") }
-        return token
-    }
     var settings = WorkerSettings(
         databaseURL: invocation.databaseURL, accountSID: account, authToken: readToken, apiBase: apiBase,
         workerName: options.workerName ?? "\(ProcessInfo.processInfo.hostName):\(getpid())")

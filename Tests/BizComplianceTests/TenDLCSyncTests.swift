@@ -175,4 +175,19 @@ import Testing
         #expect(seen == "campaign_pending")
         _ = account
     }
+
+    @Test func theTokenComesFromTheSystemdCredentialsDirectory() throws {
+        let fixture = try TenDLCFixture()
+        _ = try makeAccount(fixture)
+        let credentials = fixture.directory + "/credentials"
+        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+        try (fixture.twilio.authToken + "\n").write(toFile: credentials + "/twilio-auth-token", atomically: true, encoding: .utf8)
+        // The credential wins over the variable, which here holds a wrong token.
+        let result = try fixture.run(["sync"], environment: ["CREDENTIALS_DIRECTORY": credentials, "TWILIO_AUTH_TOKEN": "wrong"])
+        #expect(result.status == 0, "\(result.output)")
+        try "not-the-token\n".write(toFile: credentials + "/twilio-auth-token", atomically: true, encoding: .utf8)
+        let refused = try fixture.run(["sync"], environment: ["CREDENTIALS_DIRECTORY": credentials])
+        #expect(refused.status == 3)
+        #expect(!refused.output.contains("not-the-token"))
+    }
 }
