@@ -142,8 +142,10 @@ public final class QueueWorker: Sendable {
                     case .deferred:
                         continue
                     case .none:
+                        // Due now but nothing claimable: the due jobs are being claimed by
+                        // other workers, so look again shortly rather than spinning.
                         let due = try store.secondsUntilNextDue() ?? settings.pollInterval
-                        worker.sleepUnlessStopping(seconds: min(max(due, 0.005), settings.pollInterval))
+                        worker.sleepUnlessStopping(seconds: min(max(due, 0.05), settings.pollInterval))
                     }
                 } catch {
                     Log.warning("queue unavailable", ["worker": name, "error": error.description])

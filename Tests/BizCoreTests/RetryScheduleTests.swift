@@ -127,3 +127,13 @@ import Testing
         #expect(!schedule.shouldRetry(attempts: 0, maxAttempts: -1))
     }
 }
+
+@Suite struct RetryAfterLimitTests {
+    @Test func anAbsurdRetryAfterIsCutToAnHour() {
+        var generator = SeededGenerator(seed: 7)
+        let schedule = RetrySchedule()
+        let wait = schedule.delay(afterAttempt: 1, retryAfter: .seconds(86_400 * 365), using: &generator)
+        #expect(wait == RetrySchedule.retryAfterLimit)
+        #expect(schedule.delay(afterAttempt: 1, retryAfter: .seconds(90), using: &generator) == .seconds(90))
+    }
+}

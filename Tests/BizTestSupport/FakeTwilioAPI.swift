@@ -141,6 +141,12 @@ extension FakeTwilio {
 
         private func create(form: [Field], state: inout State) -> Outcome {
             let fault = state.faults.isEmpty ? state.standingFault : state.faults.removeFirst()
+            return outcome(of: fault) { createMessage(form: form, state: &state) }
+        }
+
+        /// What a request answers under `fault`: an error, a dropped connection, or the normal
+        /// reply from `carryOut` (delayed, or carried out and then dropped). Shared by every API.
+        func outcome(of fault: Fault?, carryOut: () -> Outcome) -> Outcome {
             var outcome: Outcome
             switch fault {
             case .tooManyRequests(let retryAfter):
@@ -155,15 +161,15 @@ extension FakeTwilio {
             case .dropBeforeCreating:
                 outcome = Outcome(status: nil)
             case .slowReply(let seconds):
-                outcome = createMessage(form: form, state: &state)
+                outcome = carryOut()
                 outcome.extraDelay = seconds
             case .dropAfterCreating:
-                outcome = createMessage(form: form, state: &state)
+                outcome = carryOut()
                 outcome.status = nil
                 outcome.body = nil
                 outcome.errorCode = nil
             case nil:
-                outcome = createMessage(form: form, state: &state)
+                outcome = carryOut()
             }
             outcome.fault = fault
             return outcome

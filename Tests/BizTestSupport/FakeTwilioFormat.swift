@@ -1,3 +1,4 @@
+import BizCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -289,21 +290,7 @@ extension FakeTwilio {
         }
 
         private static func quote(_ value: String, into text: inout String) {
-            text += "\""
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": text += "\\\""
-                case "\\": text += "\\\\"
-                case "\n": text += "\\n"
-                case "\r": text += "\\r"
-                case "\t": text += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: text.unicodeScalars.append(scalar)
-                }
-            }
-            text += "\""
+            JSONObjectWriter.appendQuoted(value, to: &text)
         }
     }
 }

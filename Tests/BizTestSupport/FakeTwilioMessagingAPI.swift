@@ -94,30 +94,7 @@ extension FakeTwilio.Engine {
             return normal(&state)
         }
 
-        var outcome: Outcome
-        switch fault {
-        case .tooManyRequests(let retryAfter):
-            outcome = .error(
-                429, code: 20429, "Too Many Requests", headers: retryAfter.map { [("Retry-After", String($0))] } ?? [])
-        case .serverError(let status):
-            outcome = .error(status, code: 20500, status == 503 ? "Service Unavailable" : "Internal Server Error")
-        case .twilioError(let code, let status, let message):
-            outcome = .error(status, code: code, message)
-        case .unauthorized:
-            outcome = .error(401, code: 20003, "Authenticate", headers: [("WWW-Authenticate", "Basic realm=\"Twilio API\"")])
-        case .dropBeforeCreating:
-            outcome = Outcome(status: nil)
-        case .slowReply(let seconds):
-            outcome = normal(&state)
-            outcome.extraDelay = seconds
-        case .dropAfterCreating:
-            outcome = normal(&state)
-            outcome.status = nil
-            outcome.body = nil
-            outcome.errorCode = nil
-        }
-        outcome.fault = fault
-        return outcome
+        return outcome(of: fault) { normal(&state) }
     }
 
     // MARK: Routing

@@ -5,7 +5,8 @@
 /// than full jitter (`0 … ceiling`): retries of many texts that failed together still spread
 /// out over half the ceiling, but no retry comes back almost at once, which is what a rate
 /// limit or an overloaded server needs. A `Retry-After` from the server is a floor: the wait
-/// is never shorter, even when it is longer than `cap`.
+/// is never shorter, even when it is longer than `cap`, up to `retryAfterLimit` (one hour):
+/// a server that asks for days (or sends garbage) must not park a text or a nightly job.
 ///
 /// With the defaults (2 s, ×2, 10 min) the ceilings are 2 s, 4 s, 8 s, … and reach the cap
 /// at the tenth attempt (1,024 s capped to 600 s).
@@ -16,6 +17,8 @@ public struct RetrySchedule: Hashable, Sendable {
     public let factor: Double
     /// The largest ceiling; never below `base`.
     public let cap: Duration
+    /// The longest `Retry-After` honoured; longer ones are cut to this.
+    public static let retryAfterLimit: Duration = .seconds(3600)
 
     /// - Parameters:
     ///   - base: the ceiling after the first failed attempt; not negative.
@@ -57,7 +60,7 @@ public struct RetrySchedule: Hashable, Sendable {
         let floor = ceiling / 2
         let jittered = Duration.nanoseconds(floor + Int64.random(in: 0...(ceiling - floor), using: &generator))
         guard let retryAfter else { return jittered }
-        return max(jittered, retryAfter)
+        return max(jittered, min(retryAfter, Self.retryAfterLimit))
     }
 
     /// The wait before the next attempt, with the system's random number generator.
