@@ -40,6 +40,9 @@ public struct DaemonConfiguration: Sendable {
     public var allowedUsers: [String]?
     /// Groups (names or ids) whose members, by primary group, may connect.
     public var allowedGroups: [String]?
+    /// Where to serve Prometheus metrics over HTTP (loopback only); nil: only through the
+    /// `METRICS` request on the socket.
+    public var metricsListen: LoopbackEndpoint?
 
     public init(databaseURL: String, eventLoops: Int = 2) {
         self.databaseURL = databaseURL
@@ -70,6 +73,7 @@ public struct DaemonConfiguration: Sendable {
         ("socket-group", "BIZCACHED_SOCKET_GROUP", "group owning the socket file (mode 0660)"),
         ("allow-users", "BIZCACHED_ALLOW_USERS", "comma-separated users allowed to connect (SO_PEERCRED)"),
         ("allow-groups", "BIZCACHED_ALLOW_GROUPS", "comma-separated primary groups allowed to connect"),
+        ("metrics-listen", "BIZCACHED_METRICS_LISTEN", "serve Prometheus /metrics over HTTP here, e.g. 127.0.0.1:9464 (loopback only)"),
     ]
 
     /// The `--help` text.
@@ -163,6 +167,9 @@ public struct DaemonConfiguration: Sendable {
         }
         if let (name, text) = value("allow-users") { configuration.allowedUsers = try PeerPolicy.entries(text, name: name) }
         if let (name, text) = value("allow-groups") { configuration.allowedGroups = try PeerPolicy.entries(text, name: name) }
+        if let (name, text) = value("metrics-listen") {
+            configuration.metricsListen = try LoopbackEndpoint(text, settingName: name)
+        }
         return .run(configuration)
     }
 }

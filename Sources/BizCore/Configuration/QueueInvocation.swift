@@ -65,6 +65,8 @@ public struct QueueInvocation: Sendable, Equatable {
         public var requestTimeout: Double = 15
         public var pacing = PaceRules()
         public var workerName: String?
+        /// Where to serve Prometheus metrics over HTTP (loopback only); nil: not served.
+        public var metricsListen: LoopbackEndpoint?
         public init() {}
     }
 
@@ -83,6 +85,7 @@ public struct QueueInvocation: Sendable, Equatable {
           work [--concurrency N] [--poll-interval DURATION] [--visibility-timeout DURATION]
                [--request-timeout DURATION] [--rate PER_SECOND] [--sender-rate SENDER=RATE,…]
                [--global-rate PER_SECOND] [--recipient-cooldown DURATION] [--worker-name NAME]
+               [--metrics-listen 127.0.0.1:9465]
                                   send queued texts through Twilio until SIGTERM
           status                  jobs per status and the oldest pending job's age
           list --status STATUS [--limit N]
@@ -104,7 +107,7 @@ public struct QueueInvocation: Sendable, Equatable {
         "database-url", "to", "from", "messaging-service", "body", "idempotency-key", "at", "business-id",
         "max-attempts", "concurrency", "poll-interval", "visibility-timeout", "request-timeout", "rate",
         "sender-rate", "global-rate", "recipient-cooldown", "worker-name", "status", "limit", "older-than",
-        "default-country-code",
+        "default-country-code", "metrics-listen",
     ]
 
     /// Parses arguments (without the program name).
@@ -180,6 +183,9 @@ public struct QueueInvocation: Sendable, Equatable {
             if let rate = try number("global-rate", in: 0...100_000) { options.pacing.globalRate = rate }
             options.pacing.recipientCooldown = try seconds("recipient-cooldown", default: 0)
             options.workerName = scanner.value("worker-name")
+            if let text = scanner.value("metrics-listen") {
+                options.metricsListen = try LoopbackEndpoint(text, settingName: "--metrics-listen")
+            }
             action = .work(options)
         case "status":
             try noArguments()
