@@ -358,4 +358,22 @@ import Testing
         _ = cache.staleValue(forKey: "a", now: 200)
         #expect(cache.keysByRecency == ["b", "a"])
     }
+
+    @Test("Shrinking evicts the least recently used entries; growing keeps them all")
+    func resize() {
+        var cache = LRUCache<String, Int>(capacity: 4, timeToLive: 1_000)
+        for (value, key) in ["a", "b", "c", "d"].enumerated() { cache.insert(value, forKey: key, now: 0) }
+        _ = cache.value(forKey: "a", now: 0)
+        #expect(cache.resize(to: 2) == 2)
+        #expect(cache.keysByRecency == ["a", "d"])
+        #expect(cache.resize(to: 3) == 0)
+        cache.insert(9, forKey: "e", now: 0)
+        #expect(cache.keysByRecency == ["e", "a", "d"])
+        cache.insert(10, forKey: "f", now: 0)
+        #expect(cache.keysByRecency == ["f", "e", "a"])
+        #expect(cache.resize(to: 0) == 3)
+        #expect(cache.count == 0)
+        cache.insert(1, forKey: "g", now: 0)
+        #expect(cache.count == 0)
+    }
 }

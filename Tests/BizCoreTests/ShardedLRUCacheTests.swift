@@ -76,9 +76,9 @@ import Testing
         if shardCount <= 1 { #expect(maximum == capacity) }
     }
 
-    @Test("Fewer shards than requested when the capacity is smaller")
+    @Test("A capacity smaller than the shard count is not rounded up per shard")
     func fewShardsForSmallCapacity() {
-        // Capacity 3 with 16 shards would round each shard up to 1 and hold 16; it must hold at most 3.
+        // Rounding each of 16 shards up to 1 would hold 16; it must hold at most 3.
         let cache = ShardedLRUCache<Int, Int>(capacity: 3, timeToLive: 1_000, shardCount: 16)
         for key in 0..<1_000 { cache.insert(key, forKey: key, now: 0) }
         #expect(cache.count <= 3)
@@ -151,5 +151,39 @@ import Testing
         #expect(wrong.load(ordering: .relaxed) == 0)
         #expect(cache.count <= capacity + shards)
         #expect(cache.count > 0)
+    }
+
+    @Test("Resizing keeps the most recently used entries within the new capacity, exactly")
+    func resize() {
+        let cache = ShardedLRUCache<Int, Int>(capacity: 1_000, timeToLive: 1_000)
+        for key in 0..<800 { cache.insert(key, forKey: key, now: 0) }
+        let held = cache.count
+        #expect(held > 700 && held <= 800, "keys spread unevenly over shards of 62 or 63")
+        #expect(cache.capacity == 1_000)
+        let evicted = cache.resize(to: 100)
+        #expect(cache.count <= 100)
+        #expect(evicted == held - cache.count)
+        #expect(cache.capacity == 100)
+        // Each shard kept its most recently inserted keys: the oldest are gone.
+        #expect(cache.value(forKey: 0, now: 0) == nil)
+        #expect(cache.value(forKey: 799, now: 0) == 799)
+        for key in 1_000..<5_000 { cache.insert(key, forKey: key, now: 0) }
+        #expect(cache.count == 100, "every shard full: exactly the capacity")
+        #expect(cache.resize(to: 0) == 100)
+        cache.insert(1, forKey: 1, now: 0)
+        #expect(cache.count == 0, "capacity 0: off")
+        cache.resize(to: 50)
+        for key in 0..<5_000 { cache.insert(key, forKey: key, now: 0) }
+        #expect(cache.count == 50, "back on, with the new capacity")
+    }
+
+    @Test("The stale retention can change while entries are held")
+    func staleRetentionChanges() {
+        let cache = ShardedLRUCache<Int, Int>(capacity: 1, timeToLive: 10, staleRetention: 0)
+        cache.insert(1, forKey: 1, now: 0)
+        #expect(cache.staleValue(forKey: 1, now: 15) == nil)
+        cache.insert(1, forKey: 1, now: 0)
+        cache.setStaleRetention(100)
+        #expect(cache.staleValue(forKey: 1, now: 15)?.isStale == true)
     }
 }

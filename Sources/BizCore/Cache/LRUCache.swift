@@ -17,13 +17,13 @@ public struct LRUCache<Key: Hashable, Value> {
         var older: Int32
     }
 
-    /// The most entries kept; 0 disables the cache.
-    public let capacity: Int
+    /// The most entries kept; 0 disables the cache. See `resize(to:)`.
+    public private(set) var capacity: Int
     /// How long an entry stays valid after it is inserted, in nanoseconds, unless the
     /// insert gives its own.
     public let timeToLive: UInt64
     /// How long an expired entry is kept for `staleValue(forKey:now:)`, in nanoseconds.
-    public let staleRetention: UInt64
+    public var staleRetention: UInt64
 
     private var index: [Key: Int32] = [:]
     private var nodes: [Node] = []
@@ -98,6 +98,21 @@ public struct LRUCache<Key: Hashable, Value> {
         guard let slot = index[key] else { return false }
         remove(slot: slot)
         return true
+    }
+
+    /// Changes the capacity, evicting the least recently used entries beyond it.
+    /// - Returns: how many entries were evicted.
+    @discardableResult
+    public mutating func resize(to capacity: Int) -> Int {
+        precondition(capacity >= 0 && capacity < Int(Int32.max), "capacity out of range")
+        self.capacity = capacity
+        var evicted = 0
+        while index.count > capacity {
+            remove(slot: oldest)
+            evicted += 1
+        }
+        if index.isEmpty { removeAll() }  // give back the node storage of a cache turned off
+        return evicted
     }
 
     /// Removes every entry.

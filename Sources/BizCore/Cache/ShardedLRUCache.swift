@@ -1,8 +1,11 @@
 import Synchronization
 
 /// An `LRUCache` split into independently locked shards by key hash, so that event loops
-/// on different cores rarely wait for one another. Capacity is divided evenly between
-/// the shards (rounded up), so the total may exceed `capacity` by less than one entry per shard.
+/// on different cores rarely wait for one another. Capacity is divided between the shards
+/// so that their capacities add up to `capacity` exactly and differ by at most one.
+///
+/// A cache made with a capacity below the shard count gets one shard per entry. One resized
+/// below its shard count leaves some shards, and the keys that fall in them, uncached.
 public final class ShardedLRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private final class Shard: Sendable {
         let cache: Mutex<LRUCache<Key, Value>>
@@ -17,9 +20,42 @@ public final class ShardedLRUCache<Key: Hashable & Sendable, Value: Sendable>: S
     ///   - staleRetention: nanoseconds an expired entry is kept for `staleValue`.
     ///   - shardCount: number of independently locked parts.
     public init(capacity: Int, timeToLive: UInt64, staleRetention: UInt64 = 0, shardCount: Int = 16) {
-        let shardCount = max(1, min(shardCount, max(capacity, 1)))
-        let perShard = capacity == 0 ? 0 : (capacity + shardCount - 1) / shardCount
-        shards = (0..<shardCount).map { _ in Shard(LRUCache(capacity: perShard, timeToLive: timeToLive, staleRetention: staleRetention)) }
+        // Capacity 0 keeps every shard, for a later resize; a small capacity gets fewer.
+        let shardCount = capacity == 0 ? max(1, shardCount) : max(1, min(shardCount, capacity))
+        shards = (0..<shardCount).map { number in
+            Shard(LRUCache(
+                capacity: Self.share(of: capacity, shard: number, of: shardCount), timeToLive: timeToLive,
+                staleRetention: staleRetention))
+        }
+    }
+
+    /// Shard `shard`'s part of `capacity`: an even split, the remainder going one each to
+    /// the first shards.
+    private static func share(of capacity: Int, shard: Int, of shardCount: Int) -> Int {
+        capacity / shardCount + (shard < capacity % shardCount ? 1 : 0)
+    }
+
+    /// Changes the total capacity, evicting each shard's least recently used entries beyond
+    /// its new share; entries within it stay.
+    /// - Returns: how many entries were evicted.
+    @discardableResult
+    public func resize(to capacity: Int) -> Int {
+        var evicted = 0
+        for (number, shard) in shards.enumerated() {
+            let share = Self.share(of: capacity, shard: number, of: shards.count)
+            evicted += shard.cache.withLock { $0.resize(to: share) }
+        }
+        return evicted
+    }
+
+    /// Changes how long expired entries are kept for `staleValue`, in nanoseconds.
+    public func setStaleRetention(_ nanoseconds: UInt64) {
+        for shard in shards { shard.cache.withLock { $0.staleRetention = nanoseconds } }
+    }
+
+    /// The total capacity of all shards.
+    public var capacity: Int {
+        shards.reduce(0) { total, shard in total + shard.cache.withLock { $0.capacity } }
     }
 
     private func shard(for key: Key) -> Shard {
