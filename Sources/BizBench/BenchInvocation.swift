@@ -171,7 +171,7 @@ public enum BenchInvocation {
 
                 Phone i is +1555 followed by i as seven digits (+15550000000, +15550000001, ...);
                 Redis and memcached hold it under the key business:<phone>.
-                'bizbench COMMAND --help' describes one command.
+                'bizbench COMMAND --help' describes one command; 'bizbench --version' prints the version.
                 Exit status: 0 success, 1 errors or wrong answers, 64 usage error, 69 cannot connect.
 
                 """

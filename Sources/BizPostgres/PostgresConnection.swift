@@ -1,4 +1,5 @@
 import CLibpq
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,6 +13,16 @@ import Glibc
 /// When a call throws ``PostgresError/connectionLost(_:)``, the connection stays unusable
 /// until ``reset()`` succeeds; prepared statements and `LISTEN`s do not survive a reset.
 public final class PostgresConnection {
+    /// The password for connections whose connection string has none; see `usePassword(_:)`.
+    private static let fallbackPassword = Mutex<String?>(nil)
+
+    /// Sets the password every later connection uses when its connection string gives none,
+    /// such as the one systemd hands over as a credential, so that it never has to appear in
+    /// a connection string, on a command line or in the environment. Nil forgets it.
+    public static func usePassword(_ password: String?) {
+        fallbackPassword.withLock { $0 = password }
+    }
+
     private let handle: OpaquePointer
     private var preparedStatements: Set<String> = []
 
@@ -27,17 +38,24 @@ public final class PostgresConnection {
     ///   password or the connection string.
     public init(connectionString: String, connectTimeout: Duration = .seconds(5)) throws(PostgresError) {
         let password = try Self.password(in: connectionString)
+        let fallbackPassword = Self.fallbackPassword.withLock { $0 }
         // Keywords after `dbname` override what the expanded connection string says:
-        // results are decoded as UTF-8, so the client encoding is not negotiable.
-        let keywords = ["application_name", "dbname", "client_encoding", nil]
-        let values = ["bizcached", connectionString, "UTF8", nil]
+        // results are decoded as UTF-8, so the client encoding is not negotiable. The
+        // fallback password comes before, so a password in the string wins.
+        var keywords: [String?] = ["application_name", "dbname", "client_encoding", nil]
+        var values: [String?] = ["bizcached", connectionString, "UTF8", nil]
+        if let fallbackPassword {
+            keywords.insert("password", at: 1)
+            values.insert(fallbackPassword, at: 1)
+        }
         let connection = withCStrings(keywords) { keywords in
             withCStrings(values) { values in PQconnectStartParams(keywords, values, 1) }
         }
         guard let connection else { throw .connectionFailed("out of memory") }
         if let problem = Self.completeConnecting(connection, within: connectTimeout) {
             let message = Self.redacted(
-                problem, secrets: [connectionString, password, PQpass(connection).map { String(cString: $0) }])
+                problem,
+                secrets: [connectionString, password, fallbackPassword, PQpass(connection).map { String(cString: $0) }])
             PQfinish(connection)
             throw .connectionFailed(message)
         }

@@ -36,3 +36,12 @@ public enum ServiceCredentials {
         return secret
     }
 }
+
+extension ServiceCredentials {
+    /// The PostgreSQL password: the credential `database-password`, else the file named by
+    /// `DATABASE_PASSWORD_FILE`, else `PGPASSWORD`; nil when none is set (the connection
+    /// string, `~/.pgpass` or `PGPASSFILE` may still give one).
+    public static func databasePassword(environment: [String: String]) throws(ConfigurationError) -> String? {
+        try secret(named: "database-password", fileVariable: "DATABASE_PASSWORD_FILE", variable: "PGPASSWORD", environment: environment)
+    }
+}

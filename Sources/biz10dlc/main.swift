@@ -17,6 +17,11 @@ func fail(_ message: String, _ status: Int32) -> Never {
     exit(status)
 }
 
+if ArgumentScanner.asksForVersion(Array(CommandLine.arguments.dropFirst())) {
+    print("biz10dlc \(BizcachedVersion.current)")
+    exit(0)
+}
+
 let usage = """
     usage: biz10dlc sync [--dry-run] [--attach-to MG…] [--json] [--database-url URL]
 
@@ -29,8 +34,10 @@ let usage = """
       --attach-to MG…  attach numbers that are in the account but in no service to this
                        service, when its campaign is verified
       --json           print the summary as JSON
+      --version        print the version
 
-    Reads DATABASE_URL, TWILIO_ACCOUNT_SID, the auth token from the systemd credential
+    Reads DATABASE_URL (its password, if it has none, from the systemd credential
+    database-password, DATABASE_PASSWORD_FILE or PGPASSWORD), TWILIO_ACCOUNT_SID, the auth token from the systemd credential
     twilio-auth-token ($CREDENTIALS_DIRECTORY), TWILIO_AUTH_TOKEN_FILE or TWILIO_AUTH_TOKEN,
     TWILIO_API_BASE (https://api.twilio.com) and TWILIO_MESSAGING_API_BASE
     (https://messaging.twilio.com).
@@ -54,6 +61,11 @@ if scanner.flag("help") {
 guard scanner.positionals == ["sync"] else { fail("expected the command 'sync'\nTry 'biz10dlc --help'.", exitUsage) }
 guard let databaseURL = scanner.value("database-url") ?? environment["DATABASE_URL"], !databaseURL.isEmpty else {
     fail("--database-url or DATABASE_URL is required", exitUsage)
+}
+do {
+    PostgresConnection.usePassword(try ServiceCredentials.databasePassword(environment: ProcessEnvironment.variables))
+} catch {
+    fail("\(error)", exitUsage)
 }
 guard let account = environment["TWILIO_ACCOUNT_SID"], !account.isEmpty else { fail("TWILIO_ACCOUNT_SID is required", exitUsage) }
 let token: String

@@ -13,6 +13,11 @@ func fail(_ message: String, _ status: Int32) -> Never {
     exit(status)
 }
 
+if ArgumentScanner.asksForVersion(Array(CommandLine.arguments.dropFirst())) {
+    print("bizbench \(BizcachedVersion.current)")
+    exit(0)
+}
+
 /// The exit status for an error that stopped a command.
 func status(of error: BenchError) -> Int32 {
     if case .cannotConnect = error { return exitUnavailable }

@@ -13,12 +13,23 @@ func fail(_ message: String, _ status: Int32) -> Never {
     exit(status)
 }
 
+if ArgumentScanner.asksForVersion(Array(CommandLine.arguments.dropFirst())) {
+    print("bizctl \(BizcachedVersion.current)")
+    exit(0)
+}
+
 let invocation: ControlInvocation
 do {
     invocation = try ControlInvocation.parse(
         arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessEnvironment.variables)
 } catch {
     fail("\(error)\nTry 'bizctl --help'.", exitUsage)
+}
+
+do {
+    PostgresConnection.usePassword(try ServiceCredentials.databasePassword(environment: ProcessEnvironment.variables))
+} catch {
+    fail("\(error)", exitUsage)
 }
 
 /// Sends one request to the daemon and returns its reply, or exits 69.

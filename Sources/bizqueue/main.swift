@@ -15,6 +15,11 @@ func fail(_ message: String, _ status: Int32) -> Never {
     exit(status)
 }
 
+if ArgumentScanner.asksForVersion(Array(CommandLine.arguments.dropFirst())) {
+    print("bizqueue \(BizcachedVersion.current)")
+    exit(0)
+}
+
 let environment = ProcessEnvironment.variables
 let invocation: QueueInvocation
 do {
@@ -25,6 +30,11 @@ do {
 if case .help = invocation.action {
     print(QueueInvocation.usage, terminator: "")
     exit(0)
+}
+do {
+    PostgresConnection.usePassword(try ServiceCredentials.databasePassword(environment: ProcessEnvironment.variables))
+} catch {
+    fail("\(error)", exitUsage)
 }
 if let level = environment["BIZQUEUE_LOG_LEVEL"].flatMap(LogLevel.init(name:)) { Log.level = level }
 

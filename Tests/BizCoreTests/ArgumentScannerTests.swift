@@ -121,3 +121,13 @@ import Testing
         #expect(ConfigurationError.unknownOption("-x").description == "unknown option '-x'")
     }
 }
+
+@Suite struct VersionRequestTests {
+    @Test func versionIsAskedBeforeAnyDoubleDash() {
+        #expect(ArgumentScanner.asksForVersion(["--version"]))
+        #expect(ArgumentScanner.asksForVersion(["lookup", "--socket", "/x", "--version"]))
+        #expect(!ArgumentScanner.asksForVersion(["--", "--version"]))
+        #expect(!ArgumentScanner.asksForVersion(["version"]))
+        #expect(!ArgumentScanner.asksForVersion([]))
+    }
+}

@@ -49,6 +49,12 @@ public struct ArgumentScanner: Sendable {
         options.contains { $0.name == name && $0.value == nil }
     }
 
+    /// Whether the arguments ask only for the version: `--version` before any `--`.
+    /// Checked before anything else is parsed, so it works whatever else is wrong.
+    public static func asksForVersion(_ arguments: [String]) -> Bool {
+        (arguments.firstIndex(of: "--") .map { arguments[..<$0] } ?? arguments[...]).contains("--version")
+    }
+
     /// Throws for the first option that is not in `known`.
     public func rejectUnknown(_ known: Set<String>) throws(ConfigurationError) {
         if let unknown = options.first(where: { !known.contains($0.name) }) {

@@ -108,7 +108,9 @@ public struct ControlInvocation: Sendable, Equatable {
             text += """
 
                 The socket is --socket, else $BIZCACHED_SOCKET, else \(DaemonConfiguration.defaultSocketPath).
-                'bizctl COMMAND --help' describes one command.
+                'bizctl COMMAND --help' describes one command; 'bizctl --version' prints the version.
+                migrate takes the database password from the systemd credential database-password,
+                DATABASE_PASSWORD_FILE or PGPASSWORD when the URL has none.
                 Exit status: 0 success, 1 not found, 64 usage error, 65 migration failed,
                 69 bizcached or the database unreachable or answering an error.
 

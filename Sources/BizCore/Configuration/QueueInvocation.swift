@@ -94,10 +94,13 @@ public struct QueueInvocation: Sendable, Equatable {
           prune --older-than DURATION
                                   delete finished jobs (sent, failed, cancelled) older than that
 
-        Every command reads --database-url or DATABASE_URL. `work` reads TWILIO_ACCOUNT_SID,
+        Every command reads --database-url or DATABASE_URL, and the database password (when
+        the URL has none) from the systemd credential database-password ($CREDENTIALS_DIRECTORY),
+        DATABASE_PASSWORD_FILE or PGPASSWORD. `work` reads TWILIO_ACCOUNT_SID,
         TWILIO_AUTH_TOKEN or TWILIO_AUTH_TOKEN_FILE, and TWILIO_API_BASE (default
         https://api.twilio.com). Durations: 90, 30s, 5m, 2h, 7d. Numbers may be written as
         people write them; they are stored as E.164.
+        'bizqueue --version' prints the version.
         Exit status: 0 success, 1 a job not found or not in the right state, 64 usage error,
         65 a bad job, 69 the database unreachable.
 
