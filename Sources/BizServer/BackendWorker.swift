@@ -19,7 +19,8 @@ final class BackendWorker {
         self.settings = settings
         self.redis = settings.redis.map { RedisTier(endpoint: $0, workerName: name) }
         self.postgres = PostgresTier(
-            connectionString: settings.databaseURL, timeLimit: settings.queryTimeout, workerName: name)
+            connectionString: settings.databaseURL, timeLimit: { [tunables = settings.tunables] in tunables.queryTimeout },
+            workerName: name)
     }
 
     /// Runs a batch and posts every reply to its loop's mailbox.

@@ -5,14 +5,16 @@ import Dispatch
 /// loop, worker and listener.
 struct LookupSettings: Sendable {
     let cache: ShardedLRUCache<PhoneNumber, [UInt8]>
-    let l1Capacity: Int
-    let ttlSeconds: Int
+    /// The settings below, as a reload last set them.
+    let tunables: CacheTunables
+    var l1Capacity: Int { tunables.l1CapacityEntries }
+    var ttlSeconds: Int { tunables.ttlSeconds }
     /// Seconds a `NOTFOUND` stays cached; 0: not cached.
-    let negativeTTLSeconds: Int
+    var negativeTTLSeconds: Int { tunables.negativeTTLSeconds }
     /// Seconds past the TTL a business may be served while PostgreSQL fails; 0: never.
-    let staleIfErrorSeconds: Int
+    var staleIfErrorSeconds: Int { tunables.staleIfErrorSeconds }
     /// How long a PostgreSQL connect or query may take.
-    let queryTimeout: Duration
+    var queryTimeout: Duration { tunables.queryTimeout }
     let redis: RedisEndpoint?
     let databaseURL: String
     let stats: ServerStats

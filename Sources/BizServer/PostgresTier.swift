@@ -6,12 +6,13 @@ import BizPostgres
 /// fast as unavailable.
 final class PostgresTier {
     private let connectionString: String
-    private let timeLimit: Duration
+    /// Read before each round, so that a reloaded query timeout applies at once.
+    private let timeLimit: @Sendable () -> Duration
     private var store: BusinessStore?
     private var health: BackendHealth
 
     /// - Parameter timeLimit: how long a connect, or a round of queries, may take.
-    init(connectionString: String, timeLimit: Duration, workerName: String) {
+    init(connectionString: String, timeLimit: @escaping @Sendable () -> Duration, workerName: String) {
         self.connectionString = connectionString
         self.timeLimit = timeLimit
         self.health = BackendHealth(backend: "postgres", workerName: workerName, whileDown: "answering UNAVAILABLE for uncached numbers")
@@ -30,6 +31,7 @@ final class PostgresTier {
             case .failure(let error): return all(error)
             }
             do {
+                store.connection.timeLimit = timeLimit()
                 return try store.businesses(withPhones: phones)
             } catch let error where error.isConnectionProblem {
                 self.store = nil
@@ -50,8 +52,7 @@ final class PostgresTier {
         if let store { return .success(store) }
         guard health.mayConnect else { return .failure(.connectionFailed("waiting before reconnecting")) }
         do {
-            let connection = try PostgresConnection(connectionString: connectionString, connectTimeout: timeLimit)
-            connection.timeLimit = timeLimit
+            let connection = try PostgresConnection(connectionString: connectionString, connectTimeout: timeLimit())
             let store = BusinessStore(connection: connection)
             self.store = store
             health.connected(to: connection.serverDescription)

@@ -6,7 +6,8 @@ import Synchronization
 /// The bizcached daemon: event loops on a shared listener, a backend pool behind them,
 /// and an orderly shutdown.
 public final class Server: Sendable {
-    private let configuration: DaemonConfiguration
+    /// The configuration as started, with reloaded settings applied.
+    private let configuration: Mutex<DaemonConfiguration>
     private let listener: UnixListener
     private let settings: LookupSettings
     private let mailboxes: [LoopMailbox]
@@ -22,18 +23,14 @@ public final class Server: Sendable {
     public init(
         configuration: DaemonConfiguration, listener: UnixListener, peerPolicy: PeerPolicy? = nil
     ) throws(SystemCallError) {
-        self.configuration = configuration
+        self.configuration = Mutex(configuration)
         self.listener = listener
         self.settings = LookupSettings(
             cache: ShardedLRUCache(
                 capacity: configuration.l1Capacity,
                 timeToLive: UInt64(configuration.ttlSeconds) * 1_000_000_000,
                 staleRetention: UInt64(configuration.staleIfErrorSeconds) * 1_000_000_000),
-            l1Capacity: configuration.l1Capacity,
-            ttlSeconds: configuration.ttlSeconds,
-            negativeTTLSeconds: configuration.negativeTTLSeconds,
-            staleIfErrorSeconds: configuration.staleIfErrorSeconds,
-            queryTimeout: .nanoseconds(Int64(configuration.queryTimeout)),
+            tunables: CacheTunables(configuration),
             redis: configuration.redis,
             databaseURL: configuration.databaseURL,
             stats: ServerStats(startedAt: MonotonicClock.nanoseconds(), eventLoops: configuration.eventLoops),
@@ -51,6 +48,7 @@ public final class Server: Sendable {
 
     /// Starts the backend workers and the event loops.
     public func start() throws(SystemCallError) {
+        let configuration = self.configuration.withLock { $0 }
         let backend = BackendPool(settings: settings, workers: configuration.backendWorkers)
         Threads.start(name: "db-changes") { [settings] in
             DatabaseChangeListener(settings: settings).run()
@@ -88,6 +86,34 @@ public final class Server: Sendable {
             "query_timeout": "\(Double(configuration.queryTimeout) / 1e9)s",
             "redis": configuration.redis?.description ?? "none",
         ])
+    }
+
+    /// The configuration in force: as started, with reloaded settings applied.
+    public var currentConfiguration: DaemonConfiguration { configuration.withLock { $0 } }
+
+    /// Applies the reloadable settings of `new` (`DaemonConfiguration.reloadableSettings`)
+    /// to the running server without dropping a connection: the log level, the LRU's
+    /// capacity (evicting the least recently used entries beyond it), the TTLs, the
+    /// stale-if-error window and the query timeout. Other settings are left as they are.
+    /// - Returns: the reloadable settings that changed, and the others that differ and
+    ///   take a restart.
+    @discardableResult
+    public func apply(_ new: DaemonConfiguration) -> (applied: [String], needRestart: [String]) {
+        configuration.withLock { current in
+            let changed = new.changedSettings(comparedWith: current)
+            let applied = changed.filter(DaemonConfiguration.reloadableSettings.contains)
+            current.logLevel = new.logLevel
+            current.l1Capacity = new.l1Capacity
+            current.ttlSeconds = new.ttlSeconds
+            current.negativeTTLSeconds = new.negativeTTLSeconds
+            current.staleIfErrorSeconds = new.staleIfErrorSeconds
+            current.queryTimeout = new.queryTimeout
+            Log.level = new.logLevel
+            settings.tunables.update(from: current)
+            settings.cache.setStaleRetention(UInt64(new.staleIfErrorSeconds) * 1_000_000_000)
+            settings.cache.resize(to: new.l1Capacity)
+            return (applied, changed.filter { !DaemonConfiguration.reloadableSettings.contains($0) })
+        }
     }
 
     /// Blocks until PostgreSQL has answered once (up to `timeout` seconds); returns whether it did.

@@ -1,4 +1,5 @@
 import BizCore
+import BizPostgres
 import BizServer
 import BizSystem
 import Dispatch
@@ -9,32 +10,46 @@ import Glibc
 
 SignalWatcher.blockSignals()
 
+let arguments = Array(CommandLine.arguments.dropFirst())
+if ArgumentScanner.asksForVersion(arguments) {
+    print("bizcached \(BizcachedVersion.current)")
+    exit(0)
+}
+let source = DaemonConfigurationSource(
+    arguments: arguments, environment: ProcessEnvironment.variables,
+    processorCount: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+/// Prints a configuration problem and exits: 78 (EX_CONFIG) for the configuration file,
+/// 64 (EX_USAGE) for flags and the environment.
+func exitForConfiguration(_ error: ConfigurationError) -> Never {
+    ProcessEnvironment.printError("\(error)\nTry 'bizcached --help'.")
+    if case .inFile = error { exit(78) }
+    exit(64)
+}
+
 let configuration: DaemonConfiguration
+let onlyChecking: Bool
 do {
-    switch try DaemonConfiguration.parse(
-        arguments: Array(CommandLine.arguments.dropFirst()),
-        environment: ProcessEnvironment.variables,
-        processorCount: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-    {
+    switch try source.load() {
     case .help:
         print(DaemonConfiguration.usage, terminator: "")
         exit(0)
+    case .checkConfig(let parsed):
+        configuration = parsed
+        onlyChecking = true
     case .run(let parsed):
         configuration = parsed
+        onlyChecking = false
     }
 } catch {
-    ProcessEnvironment.printError("\(error)\nTry 'bizcached --help'.")
-    exit(64)  // EX_USAGE
+    exitForConfiguration(error)
+}
+do {
+    PostgresConnection.usePassword(try ServiceCredentials.databasePassword(environment: source.environment))
+} catch {
+    exitForConfiguration(error)
 }
 Log.level = configuration.logLevel
-let openFileLimit = ResourceLimits.raiseOpenFileLimit()
-Log.info("open file limit", ["limit": String(openFileLimit)])
-if openFileLimit < configuration.maxConnections + 64 {
-    Log.warning("open file limit is below --max-connections", [
-        "limit": String(openFileLimit), "max_connections": String(configuration.maxConnections),
-    ])
-}
-
 let socketGroup: UInt32?
 let peerPolicy: PeerPolicy?
 do {
@@ -49,8 +64,20 @@ do {
     }
     peerPolicy = users == nil && groups == nil ? nil : PeerPolicy(userIDs: users ?? [], groupIDs: groups ?? [])
 } catch {
-    ProcessEnvironment.printError("\(error)\nTry 'bizcached --help'.")
-    exit(64)  // EX_USAGE
+    exitForConfiguration(error)
+}
+if onlyChecking {
+    print("configuration OK", terminator: "\n")
+    print(configuration.summary, terminator: "")
+    exit(0)
+}
+
+let openFileLimit = ResourceLimits.raiseOpenFileLimit()
+Log.info("open file limit", ["limit": String(openFileLimit)])
+if openFileLimit < configuration.maxConnections + 64 {
+    Log.warning("open file limit is below --max-connections", [
+        "limit": String(openFileLimit), "max_connections": String(configuration.maxConnections),
+    ])
 }
 
 let listener: UnixListener
@@ -79,11 +106,11 @@ Log.info("started", ["pid": String(getpid()), "version": BizcachedVersion.curren
 // Under systemd (Type=notify): READY=1 once the socket listens and PostgreSQL has answered,
 // WATCHDOG=1 only while every event loop still turns, STOPPING=1 on the way out.
 let notifier = ServiceManagerNotifier.fromEnvironment(ProcessEnvironment.variables)
+let readyStatus = "STATUS=answering lookups on \(listener.path ?? "the socket systemd passed")"
 if let notifier {
-    let socket = listener.path ?? "the socket systemd passed"
     Threads.start(name: "notify") {
         _ = server.waitUntilDatabaseAnswered()
-        notifier.notify("READY=1", "STATUS=answering lookups on \(socket)")
+        notifier.notify("READY=1", readyStatus)
     }
     if let interval = ServiceManagerNotifier.watchdogPingInterval(ProcessEnvironment.variables) {
         Threads.start(name: "watchdog") {
@@ -111,7 +138,13 @@ SignalWatcher.start { signal in
         notifier?.notify("STOPPING=1", "STATUS=stopping: answering the requests in flight")
         server.shutdown()
     case .hangup:
-        Log.info("ignoring SIGHUP: configuration reload is not supported yet")
+        // Connections stay open and keep being answered while the file is re-read.
+        Log.info("reloading the configuration", ["signal": "\(signal)"])
+        notifier?.notify(
+            "RELOADING=1", "MONOTONIC_USEC=\(MonotonicClock.nanoseconds() / 1_000)",
+            "STATUS=reloading the configuration")
+        let reloaded = server.reload(from: source)
+        notifier?.notify("READY=1", readyStatus + (reloaded ? "" : "; the last reload failed (see the log)"))
     }
 }
 

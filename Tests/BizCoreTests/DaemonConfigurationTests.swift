@@ -304,10 +304,10 @@ import Testing
     @Test("The database URL is required")
     func missingDatabase() {
         let error = error([], environment: [:])
-        #expect(error == .missing(name: "--database-url or DATABASE_URL"))
-        #expect(error?.description == "--database-url or DATABASE_URL is required")
-        #expect(self.error([], environment: ["DATABASE_URL": ""]) == .missing(name: "--database-url or DATABASE_URL"))
-        #expect(self.error(["--ttl", "5"], environment: ["REDIS_URL": "redis://h"]) == .missing(name: "--database-url or DATABASE_URL"))
+        #expect(error == .missing(name: "--database-url, DATABASE_URL or database-url in the configuration file"))
+        #expect(error?.description == "--database-url, DATABASE_URL or database-url in the configuration file is required")
+        #expect(self.error([], environment: ["DATABASE_URL": ""]) == .missing(name: "--database-url, DATABASE_URL or database-url in the configuration file"))
+        #expect(self.error(["--ttl", "5"], environment: ["REDIS_URL": "redis://h"]) == .missing(name: "--database-url, DATABASE_URL or database-url in the configuration file"))
     }
 
     // MARK: Invalid values

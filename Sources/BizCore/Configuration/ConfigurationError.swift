@@ -6,12 +6,15 @@ public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConverti
     case missing(name: String)
     /// A flag the program does not know.
     case unknownOption(String)
+    /// Line `line` of the configuration file at `path` cannot be used.
+    case inFile(path: String, line: Int, reason: String)
 
     public var description: String {
         switch self {
         case .invalidValue(let name, let reason): "invalid \(name): \(reason)"
         case .missing(let name): "\(name) is required"
         case .unknownOption(let option): "unknown option '\(option)'"
+        case .inFile(let path, let line, let reason): "\(path):\(line): \(reason)"
         }
     }
 }
