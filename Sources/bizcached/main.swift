@@ -67,7 +67,7 @@ do {
     exitForConfiguration(error)
 }
 if onlyChecking {
-    print("configuration OK", terminator: "\n")
+    print("configuration OK")
     print(configuration.summary, terminator: "")
     exit(0)
 }
