@@ -36,7 +36,9 @@ public final class Server: Sendable {
             queryTimeout: .nanoseconds(Int64(configuration.queryTimeout)),
             redis: configuration.redis,
             databaseURL: configuration.databaseURL,
-            stats: ServerStats(startedAt: MonotonicClock.nanoseconds(), eventLoops: configuration.eventLoops),
+            stats: ServerStats(
+                startedAt: MonotonicClock.nanoseconds(), startTime: WallClock.secondsSinceEpoch(),
+                eventLoops: configuration.eventLoops),
             parser: RequestParser(phoneParser: PhoneNumberParser(defaultCountryCode: configuration.defaultCountryCode)),
             peerPolicy: peerPolicy,
             generations: GenerationTable(),
