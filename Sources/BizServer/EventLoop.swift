@@ -301,6 +301,8 @@ final class EventLoop {
                 now: now, l1Entries: settings.cache.count, l1Capacity: settings.l1Capacity,
                 redisConfigured: settings.redis != nil, redisTracking: settings.tracking.current.clientID != nil)
             connection.send(Reply.ok(json: json))
+        case .success(.metrics):
+            connection.send(Reply.ok(json: MetricsReply.json(text: settings.metricsText())))
         case .success(.quit):
             connection.send(Reply.bye)
             connection.isReadingStopped = true
