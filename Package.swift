@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "BizClient", dependencies: ["BizCore", "BizSystem"]),
 
         // Executables: parse arguments, wire parts together.
-        .executableTarget(name: "bizcached", dependencies: ["BizServer", "BizSystem", "BizCore"]),
+        .executableTarget(name: "bizcached", dependencies: ["BizServer", "BizSystem", "BizCore", "BizHTTP"]),
         .executableTarget(name: "bizctl", dependencies: ["BizClient", "BizPostgres", "BizSystem", "BizCore"]),
 
         // Load generator: the logic in BizBench, argument parsing and wiring in bizbench.
