@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "BizServer", dependencies: ["BizCore", "BizSystem", "BizRedis", "BizPostgres"]),
         // The SMS queue: sms_queue in PostgreSQL, and the worker that sends through Twilio.
         .target(name: "BizQueue", dependencies: ["BizCore", "BizSystem", "BizPostgres", "BizTwilio"]),
-        .executableTarget(name: "bizqueue", dependencies: ["BizQueue", "BizCore", "BizPostgres", "BizSystem"]),
+        .executableTarget(name: "bizqueue", dependencies: ["BizQueue", "BizCore", "BizPostgres", "BizSystem", "BizHTTP"]),
         // A2P 10DLC: which business numbers may send, recorded nightly.
         .target(name: "BizCompliance", dependencies: ["BizCore", "BizSystem", "BizPostgres", "BizTwilio"]),
         .executableTarget(name: "biz10dlc", dependencies: ["BizCompliance", "BizCore", "BizPostgres", "BizSystem", "BizTwilio"]),
