@@ -1,14 +1,18 @@
 /// A complete response: status, headers and body. The server adds `Content-Length`,
 /// `Date` and `Connection` itself, and sends no body to a `HEAD` request.
 public struct HTTPResponse: Sendable, Equatable {
+    /// The status code: 200, 404, …
     public let status: Int
     /// Headers in the order they are sent.
     public let headers: [Header]
+    /// The body's bytes, sent with a `Content-Length`.
     public let body: [UInt8]
 
     /// One header line.
     public struct Header: Sendable, Equatable {
+        /// Such as `Content-Type`.
         public let name: String
+        /// One line of text: no CR or LF.
         public let value: String
 
         public init(_ name: String, _ value: String) {

@@ -190,6 +190,7 @@ public final class ServerStats: Sendable {
     /// `GET`s answered `NOTFOUND`, from any tier.
     public var notFound: Int { Tier.allCases.reduce(0) { $0 + lookups($1, .notFound) } }
 
+    /// `GET`s that waited for another request's lookup of the same number.
     public var coalescedLookups: Int { coalesced.value }
 
     /// Lookups sent to a backend: `GET`s to Redis, numbers to PostgreSQL.
@@ -200,6 +201,7 @@ public final class ServerStats: Sendable {
         }
     }
 
+    /// Numbers invalidated because of `source` so far.
     public func invalidations(from source: InvalidationSource) -> Int {
         invalidations[InvalidationSource.allCases.firstIndex(of: source)!].value
     }
@@ -207,8 +209,10 @@ public final class ServerStats: Sendable {
     /// Replies `ERR <code>` so far.
     public func errors(_ code: ErrorCode) -> Int { errors[code]?.value ?? 0 }
 
+    /// Failed connection attempts, lost connections and timeouts of a backend so far.
     public func backendErrors(_ backend: Backend) -> Int { backendErrors[backend.index].value }
 
+    /// Connections to a backend made again after an earlier one so far.
     public func backendReconnects(_ backend: Backend) -> Int { backendReconnects[backend.index].value }
 
     /// The `STATS` reply's JSON object.

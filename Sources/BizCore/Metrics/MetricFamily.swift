@@ -15,6 +15,7 @@ public struct MetricFamily: Sendable, Equatable {
     public let name: String
     /// One line saying what is measured; the encoder escapes it.
     public let help: String
+    /// The type and the samples.
     public let samples: Samples
 
     public init(name: String, help: String, samples: Samples) {
@@ -51,7 +52,9 @@ public struct MetricFamily: Sendable, Equatable {
 
 /// One sample of a counter or gauge.
 public struct MetricSample: Sendable, Equatable {
+    /// The labels that tell this sample from the family's others.
     public let labels: MetricLabels
+    /// The count or level; counters are whole numbers.
     public let value: Double
 
     public init(_ labels: MetricLabels, _ value: Double) {
@@ -66,7 +69,9 @@ public struct MetricSample: Sendable, Equatable {
 
 /// One series of a histogram: its labels (never `le`, which the encoder adds) and counts.
 public struct HistogramSample: Sendable, Equatable {
+    /// The labels that tell this series from the family's others.
     public let labels: MetricLabels
+    /// The buckets' counts and the sum.
     public let snapshot: HistogramSnapshot
 
     public init(_ labels: MetricLabels, _ snapshot: HistogramSnapshot) {

@@ -11,6 +11,7 @@ public struct MetricLabels: Sendable, Equatable, ExpressibleByDictionaryLiteral 
     /// No labels.
     public static let none = MetricLabels()
 
+    /// The labels in the order they are written.
     public private(set) var labels: [Label]
 
     public init() { labels = [] }
