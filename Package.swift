@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layers, dependencies pointing down only:
 //   executables (bizcached, bizctl)  →  BizServer, BizClient
-//   adapters (BizSystem, BizRedis, BizPostgres)  →  BizCore + one C shim each
+//   adapters (BizSystem, BizRedis, BizPostgres, BizHTTP)  →  BizCore + one C shim each
 //   BizCore: pure logic, no I/O
 let package = Package(
     name: "bizcached",
@@ -20,6 +20,7 @@ let package = Package(
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
 
         // Core: phone numbers, the line protocol, the LRU, configuration. No I/O.
         .target(
@@ -32,6 +33,9 @@ let package = Package(
         // Adapters: each owns its C handles and speaks typed Swift upward.
         .target(name: "BizSystem", dependencies: ["CLinux", "BizCore"]),
         .target(name: "BizRedis", dependencies: ["CHiredis", "BizCore"]),
+        // HTTP on loopback through GNU libmicrohttpd: /metrics now, the admin pages later.
+        // Its own target, so that only the programs that serve HTTP link the library.
+        .target(name: "BizHTTP", dependencies: ["CMicroHTTPD", "BizCore"]),
         // Twilio's REST API over Foundation's URLSession.
         .target(name: "BizTwilio", dependencies: ["BizCore"]),
         .target(
@@ -44,14 +48,14 @@ let package = Package(
         .target(name: "BizServer", dependencies: ["BizCore", "BizSystem", "BizRedis", "BizPostgres"]),
         // The SMS queue: sms_queue in PostgreSQL, and the worker that sends through Twilio.
         .target(name: "BizQueue", dependencies: ["BizCore", "BizSystem", "BizPostgres", "BizTwilio"]),
-        .executableTarget(name: "bizqueue", dependencies: ["BizQueue", "BizCore", "BizPostgres", "BizSystem"]),
+        .executableTarget(name: "bizqueue", dependencies: ["BizQueue", "BizCore", "BizPostgres", "BizSystem", "BizHTTP"]),
         // A2P 10DLC: which business numbers may send, recorded nightly.
         .target(name: "BizCompliance", dependencies: ["BizCore", "BizSystem", "BizPostgres", "BizTwilio"]),
         .executableTarget(name: "biz10dlc", dependencies: ["BizCompliance", "BizCore", "BizPostgres", "BizSystem", "BizTwilio"]),
         .target(name: "BizClient", dependencies: ["BizCore", "BizSystem"]),
 
         // Executables: parse arguments, wire parts together.
-        .executableTarget(name: "bizcached", dependencies: ["BizServer", "BizSystem", "BizCore", "BizPostgres"]),
+        .executableTarget(name: "bizcached", dependencies: ["BizServer", "BizSystem", "BizCore", "BizPostgres", "BizHTTP"]),
         .executableTarget(name: "bizctl", dependencies: ["BizClient", "BizPostgres", "BizSystem", "BizCore"]),
 
         // Load generator: the logic in BizBench, argument parsing and wiring in bizbench.
@@ -77,6 +81,7 @@ let package = Package(
         .testTarget(name: "BizBenchTests", dependencies: ["BizBench", "BizCore"]),
         .testTarget(name: "BizRedisTests", dependencies: ["BizRedis", "BizTestSupport"]),
         .testTarget(name: "BizPostgresTests", dependencies: ["BizPostgres", "BizTestSupport"]),
+        .testTarget(name: "BizHTTPTests", dependencies: ["BizHTTP", "BizCore", "BizTestSupport"]),
         .testTarget(name: "BizTwilioTests", dependencies: ["BizTwilio", "BizCore", "BizTestSupport"]),
         .testTarget(name: "BizComplianceTests", dependencies: ["BizCompliance", "BizClient", "BizPostgres", "BizTestSupport", "biz10dlc", "bizcached"]),
         .testTarget(name: "BizQueueTests", dependencies: ["BizQueue", "BizPostgres", "BizTestSupport", "bizqueue"]),

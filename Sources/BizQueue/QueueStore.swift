@@ -185,6 +185,29 @@ public final class QueueStore {
         return (counts, age[0, "age"].flatMap { Double($0) })
     }
 
+    /// Jobs waiting and being sent, and the age of the oldest due one, in one statement
+    /// that reads only unfinished jobs (the partial indexes on `pending` and `sending`).
+    /// Honours the connection's `timeLimit`: the statement is prepared and run the way
+    /// libpq can bound in time.
+    public func depth() throws(PostgresError) -> QueueDepth {
+        if !connection.isPrepared(Self.depthStatement) {
+            try connection.prepare(name: Self.depthStatement, sql: """
+                SELECT count(*) FILTER (WHERE status = 'pending')::text AS pending,
+                       count(*) FILTER (WHERE status = 'sending')::text AS sending,
+                       coalesce(extract(epoch FROM now() - min(run_at) FILTER (WHERE status = 'pending' AND run_at <= now())),
+                                0)::text AS age
+                  FROM sms_queue WHERE status IN ('pending', 'sending')
+                """)
+        }
+        let rows = try connection.queryPreparedPipelined(name: Self.depthStatement, [[]])[0].get()
+        guard let pending = rows[0, "pending"].flatMap({ Int($0) }), let sending = rows[0, "sending"].flatMap({ Int($0) }),
+            let age = rows[0, "age"].flatMap({ Double($0) })
+        else { throw .unexpectedResult("the queue's depth without its columns") }
+        return QueueDepth(pending: pending, sending: sending, oldestPendingAge: max(0, age))
+    }
+
+    private static let depthStatement = "bizqueue_depth"
+
     /// Jobs with a status, newest first.
     public func list(status: JobStatus, limit: Int) throws(PostgresError) -> [QueuedJob] {
         let rows = try connection.query(

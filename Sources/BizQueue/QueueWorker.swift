@@ -17,10 +17,21 @@ public final class QueueWorker: Sendable {
     private let stopping = Atomic<Bool>(false)
     private let credentials: CredentialGate
     private let finished = DispatchGroup()
+    /// Attempts by outcome and send latency, for `metricsText()`.
+    public let metrics = WorkerMetrics(startTime: Date().timeIntervalSince1970)
+    private let depthProbe: QueueDepthProbe
 
     public init(settings: WorkerSettings) {
         self.settings = settings
         self.credentials = CredentialGate(readToken: settings.authToken)
+        self.depthProbe = QueueDepthProbe(databaseURL: settings.databaseURL)
+    }
+
+    /// The worker's metrics in Prometheus's text format, the queue's depth read from
+    /// PostgreSQL now (left out, with `bizqueue_queue_stats_up` 0, when it does not answer
+    /// within a couple of seconds).
+    public func metricsText() -> String {
+        PrometheusText.encode(metrics.families(depth: depthProbe.read(), sendingPaused: credentials.secondsPaused > 0))
     }
 
     /// Starts the threads; returns at once.
@@ -183,12 +194,14 @@ public final class QueueWorker: Sendable {
                 message = try OutboundSMS(
                     to: job.toNumber, from: job.fromNumber, messagingServiceSID: job.messagingServiceSID, body: job.body)
             } catch {
+                worker.metrics.record(.failed)
                 record { () throws(PostgresError) in
                     try store.markFailed(job.id, workerID: name, error: "invalid job: \(error)", code: nil)
                 }
                 return
             }
             guard let (client, generation) = twilio() else {
+                worker.metrics.record(.paused)
                 record { () throws(PostgresError) in
                     try store.reschedule(job.id, workerID: name, delay: 0, error: "no credentials", code: nil, maybeSent: false, countAttempt: false)
                 }
@@ -197,11 +210,13 @@ public final class QueueWorker: Sendable {
             do {
                 if job.maybeSent, let earlier = try client.sentMessage(matching: message, since: job.createdAt) {
                     Log.info("found an earlier attempt at twilio; not sending again", ["job": String(job.id), "sid": earlier.sid])
+                    worker.metrics.record(.alreadySent)
                     record { () throws(PostgresError) in try store.markSent(job.id, workerID: name, twilioSID: earlier.sid) }
                     return
                 }
-                let sent = try client.send(message)
+                let sent = try worker.metrics.timingSend { () throws(TwilioError) in try client.send(message) }
                 worker.credentials.accepted()
+                worker.metrics.record(.sent)
                 record { () throws(PostgresError) in try store.markSent(job.id, workerID: name, twilioSID: sent.sid) }
                 Log.debug("sent", ["job": String(job.id), "to": message.to.masked, "sid": sent.sid])
             } catch {
@@ -214,18 +229,21 @@ public final class QueueWorker: Sendable {
             let code = error.twilioCode
             switch error.failureKind {
             case .authentication:
+                worker.metrics.record(.paused)
                 worker.credentials.refused(generation: generation, detail: error.description)
                 record { () throws(PostgresError) in
                     try store.reschedule(job.id, workerID: name, delay: 0, error: error.description, code: code, maybeSent: false, countAttempt: false)
                 }
             case .permanent:
                 Log.warning("twilio refused a text; failed", ["job": String(job.id), "error": error.description])
+                worker.metrics.record(.failed)
                 record { () throws(PostgresError) in try store.markFailed(job.id, workerID: name, error: error.description, code: code) }
             case .transient, .ambiguous:
                 let maybeSent = error.failureKind == .ambiguous
                 let retryAfter: Duration? = if case .transient(let wait) = error.failureKind { wait } else { nil }
                 if settings.retry.shouldRetry(attempts: job.attempts, maxAttempts: job.maxAttempts) {
                     let delay = settings.retry.delay(afterAttempt: job.attempts, retryAfter: retryAfter, using: &random)
+                    worker.metrics.record(maybeSent ? .maybeSent : .retried)
                     Log.info("send failed; will retry", [
                         "job": String(job.id), "attempt": String(job.attempts), "in_seconds": String(delay.seconds),
                         "error": error.description,
@@ -237,6 +255,7 @@ public final class QueueWorker: Sendable {
                     Log.warning("send failed; no attempts left", [
                         "job": String(job.id), "attempt": String(job.attempts), "error": error.description,
                     ])
+                    worker.metrics.record(.failed)
                     record { () throws(PostgresError) in try store.markFailed(job.id, workerID: name, error: error.description, code: code) }
                 }
             }

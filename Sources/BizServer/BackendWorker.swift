@@ -17,19 +17,20 @@ final class BackendWorker {
 
     init(settings: LookupSettings, name: String) {
         self.settings = settings
-        self.redis = settings.redis.map { RedisTier(endpoint: $0, workerName: name) }
+        self.redis = settings.redis.map { RedisTier(endpoint: $0, workerName: name, stats: settings.stats) }
         self.postgres = PostgresTier(
             connectionString: settings.databaseURL, timeLimit: { [tunables = settings.tunables] in tunables.queryTimeout },
-            workerName: name)
+            workerName: name, stats: settings.stats)
     }
 
     /// Runs a batch and posts every reply to its loop's mailbox.
     func run(_ batch: [BackendJob]) {
-        var fetches: [PhoneNumber: (generation: UInt64, leader: LoopMailbox)] = [:]
+        var fetches: [PhoneNumber: Fetch] = [:]
         var invalidations: [(PhoneNumber, ReplyAddress)] = []
         for job in batch {
             switch job {
-            case .fetch(let phone, let generation, let leader): fetches[phone] = (generation, leader)
+            case .fetch(let phone, let generation, let leader, let startedAt):
+                fetches[phone] = Fetch(generation: generation, leader: leader, startedAt: startedAt)
             case .invalidate(let phone, let address): invalidations.append((phone, address))
             }
         }
@@ -41,18 +42,30 @@ final class BackendWorker {
 
     // MARK: Lookups
 
-    private func fetch(_ fetches: [PhoneNumber: (generation: UInt64, leader: LoopMailbox)], into replies: inout ReplyBatch) {
+    /// A number to look up, for the flight a loop leads.
+    private struct Fetch {
+        let generation: UInt64
+        let leader: LoopMailbox
+        /// When the request that started the flight was read (monotonic ns).
+        let startedAt: UInt64
+    }
+
+    private func fetch(_ fetches: [PhoneNumber: Fetch], into replies: inout ReplyBatch) {
         let phones = Array(fetches.keys)
         settings.stats.recordPostgresLookups(phones.count)
-        var failed: [PhoneNumber] = []
-        for (phone, result) in zip(phones, postgres.businesses(withPhones: phones)) {
-            guard let (generation, leader) = fetches[phone] else { continue }
+        var failed: [(PhoneNumber, startedAt: UInt64)] = []
+        let results = postgres.businesses(withPhones: phones)
+        let answeredAt = MonotonicClock.nanoseconds()
+        for (phone, result) in zip(phones, results) {
+            guard let fetch = fetches[phone] else { continue }
+            let generation = fetch.generation
             switch result {
             case .failure(let error):
                 Log.debug("lookup failed", ["phone": phone.masked, "error": error.description])
-                failed.append(phone)
+                failed.append((phone, fetch.startedAt))
             case .success(let rows) where rows.count > 1:
                 Log.warning("phone belongs to more than one business", ["phone": phone.masked])
+                settings.stats.recordPostgresAnswer(.ambiguous, nanoseconds: answeredAt &- fetch.startedAt)
                 replies.finishFlight(of: phone, with: fail(.ambiguous, "more than one business has this number"), settings: settings)
             case .success(let rows):
                 let reply: [UInt8]
@@ -61,17 +74,18 @@ final class BackendWorker {
                     let json = business.json
                     reply = Reply.ok(json: json)
                     value = Array(json.utf8)
-                    settings.stats.recordHit(.postgres)
                 } else {
                     reply = Reply.notFound
                     value = LookupSettings.notFoundMarker
-                    settings.stats.recordNotFound()
                 }
                 let isNegative = rows.isEmpty
+                settings.stats.recordPostgresAnswer(isNegative ? .notFound : .hit, nanoseconds: answeredAt &- fetch.startedAt)
                 settings.remember(reply, for: phone, readAt: generation, now: MonotonicClock.nanoseconds())
                 replies.finishFlight(of: phone, with: reply, settings: settings)
                 if settings.redis != nil && (!isNegative || settings.negativeTTLSeconds > 0) {
-                    replies.add(.fill(RedisFill(phone: phone, generation: generation, value: value, isNegative: isNegative)), to: leader)
+                    replies.add(
+                        .fill(RedisFill(phone: phone, generation: generation, value: value, isNegative: isNegative)),
+                        to: fetch.leader)
                 }
             }
         }
@@ -81,31 +95,35 @@ final class BackendWorker {
     /// Answers numbers PostgreSQL could not look up from copies past their TTL, within the
     /// stale-if-error window: the LRU first, then Redis's stale copies; the rest get
     /// `ERR UNAVAILABLE`.
-    private func answerStale(_ phones: [PhoneNumber], into replies: inout ReplyBatch) {
-        var remaining: [PhoneNumber] = []
+    private func answerStale(_ phones: [(PhoneNumber, startedAt: UInt64)], into replies: inout ReplyBatch) {
+        var remaining: [(PhoneNumber, startedAt: UInt64)] = []
         let now = MonotonicClock.nanoseconds()
-        for phone in phones {
+        for (phone, startedAt) in phones {
             if settings.staleIfErrorSeconds > 0, let (value, _) = settings.cache.staleValue(forKey: phone, now: now),
                 value != Reply.notFound
             {
-                serveStale(value, for: phone, into: &replies)
+                answer(phone, .stale, with: value, startedAt: startedAt, into: &replies)
             } else {
-                remaining.append(phone)
+                remaining.append((phone, startedAt))
             }
         }
         guard !remaining.isEmpty else { return }
-        let copies = settings.staleIfErrorSeconds > 0 ? staleCopies(of: remaining) : [:]
-        for phone in remaining {
+        let copies = settings.staleIfErrorSeconds > 0 ? staleCopies(of: remaining.map(\.0)) : [:]
+        for (phone, startedAt) in remaining {
             if let json = copies[phone] {
-                serveStale(json.withUnsafeBytes { Reply.ok(jsonBytes: $0) }, for: phone, into: &replies)
+                answer(phone, .stale, with: json.withUnsafeBytes { Reply.ok(jsonBytes: $0) }, startedAt: startedAt, into: &replies)
             } else {
-                replies.finishFlight(of: phone, with: fail(.unavailable, "database unavailable"), settings: settings)
+                answer(phone, .error, with: fail(.unavailable, "database unavailable"), startedAt: startedAt, into: &replies)
             }
         }
     }
 
-    private func serveStale(_ reply: [UInt8], for phone: PhoneNumber, into replies: inout ReplyBatch) {
-        settings.stats.recordStaleServed()
+    /// Answers a flight that PostgreSQL could not, counting how.
+    private func answer(
+        _ phone: PhoneNumber, _ result: ServerStats.LookupResult, with reply: [UInt8], startedAt: UInt64,
+        into replies: inout ReplyBatch
+    ) {
+        settings.stats.recordPostgresAnswer(result, nanoseconds: MonotonicClock.nanoseconds() &- startedAt)
         replies.finishFlight(of: phone, with: reply, settings: settings)
     }
 

@@ -24,9 +24,10 @@ final class DatabaseChangeListener {
 
     init(settings: LookupSettings) {
         self.settings = settings
-        self.redis = settings.redis.map { RedisTier(endpoint: $0, workerName: "invalidation") }
+        self.redis = settings.redis.map { RedisTier(endpoint: $0, workerName: "invalidation", stats: settings.stats) }
         self.health = BackendHealth(
-            backend: "postgres", workerName: "invalidation", whileDown: "cached entries change only when they expire")
+            backend: .postgres, workerName: "invalidation", whileDown: "cached entries change only when they expire",
+            stats: settings.stats)
     }
 
     /// Listens forever, reconnecting with backoff.

@@ -40,6 +40,8 @@ final class EventLoop {
     private var acceptingPausedUntil: UInt64?
     /// Misses found while handling one round of events, handed to the backend together.
     private var pendingJobs: [BackendJob] = []
+    /// Requests answered from the LRU in the current round, timed together at its end.
+    private var l1AnswersThisRound = 0
     /// This loop's own Redis connection for L1 misses, when Redis is configured.
     private let redisLink: LoopRedisLink?
     /// The link's socket while connected, and whether it is watched for writability.
@@ -61,7 +63,7 @@ final class EventLoop {
         self.backend = backend
         self.maximumConnections = maximumConnections
         self.redisLink = settings.redis.map {
-            LoopRedisLink(endpoint: $0, tracking: settings.tracking, loopName: "loop-\(number)")
+            LoopRedisLink(endpoint: $0, tracking: settings.tracking, loopName: "loop-\(number)", stats: settings.stats)
         }
         try epoll.add(listener.descriptor, interest: .exclusivelyReadable)
         try epoll.add(mailbox.notifier.descriptor, interest: .readable)
@@ -90,7 +92,14 @@ final class EventLoop {
                 backend.submit(pendingJobs)
                 pendingJobs.removeAll(keepingCapacity: true)
             }
+            let roundStarted = now
             now = MonotonicClock.nanoseconds()
+            if l1AnswersThisRound > 0 {
+                // The round's L1 answers were all written by now: timed with the clock read
+                // the loop makes anyway, in one histogram update for all of them.
+                settings.stats.recordL1Latency(answers: l1AnswersThisRound, nanoseconds: now &- roundStarted, loop: number)
+                l1AnswersThisRound = 0
+            }
             if redisLink?.isOverdue(now: now) == true {
                 // Redis stopped answering without closing: its requests go to the backend pool.
                 redisFailed("no reply within 1 s")
@@ -264,8 +273,8 @@ final class EventLoop {
             reject(connection, error)
         case .success(.get(let phone)):
             if let reply = settings.cache.value(forKey: phone, now: now) {
-                settings.stats.recordHit(.l1, loop: number)
-                if reply.first == Reply.notFound.first { settings.stats.recordNotFound() }
+                settings.stats.recordL1Answer(notFound: reply.first == Reply.notFound.first, loop: number)
+                l1AnswersThisRound += 1
                 connection.send(reply)
             } else {
                 let address = ReplyAddress(mailbox: mailbox, connectionID: connection.id, sequence: connection.reserveReply())
@@ -292,6 +301,8 @@ final class EventLoop {
                 now: now, l1Entries: settings.cache.count, l1Capacity: settings.l1Capacity,
                 redisConfigured: settings.redis != nil, redisTracking: settings.tracking.current.clientID != nil)
             connection.send(Reply.ok(json: json))
+        case .success(.metrics):
+            connection.send(Reply.ok(json: MetricsReply.json(text: settings.metricsText())))
         case .success(.quit):
             connection.send(Reply.bye)
             connection.isReadingStopped = true
@@ -314,7 +325,7 @@ final class EventLoop {
             link.enqueueLookup(phone, generation: generation, on: pipeline, now: now)
             settings.stats.recordRedisLookups()
         } else {
-            pendingJobs.append(.fetch(phone, generation: generation, leader: mailbox))
+            pendingJobs.append(.fetch(phone, generation: generation, leader: mailbox, startedAt: now))
         }
     }
 
@@ -376,15 +387,14 @@ final class EventLoop {
         var stale: [PhoneNumber] = []
         let healthy = link.readReplies { answer in
             switch answer {
-            case .lookup(let phone, let generation, let value?):
+            case .lookup(let phone, let generation, let value?, let startedAt):
                 let isNegative = value.elementsEqual(LookupSettings.notFoundMarker)
                 let reply = isNegative ? Reply.notFound : Reply.ok(jsonBytes: value)
                 settings.remember(reply, for: phone, readAt: generation, now: now)
-                settings.stats.recordHit(.redis)
-                if isNegative { settings.stats.recordNotFound() }
+                settings.stats.recordRedisAnswer(notFound: isNegative, nanoseconds: now &- startedAt, loop: number)
                 finishFlight(of: phone, with: reply)
-            case .lookup(let phone, let generation, nil):
-                pendingJobs.append(.fetch(phone, generation: generation, leader: mailbox))
+            case .lookup(let phone, let generation, nil, let startedAt):
+                pendingJobs.append(.fetch(phone, generation: generation, leader: mailbox, startedAt: startedAt))
             case .filled(let phone, let generation):
                 // Invalidated while the value was read or written: it may be old, so the
                 // key is deleted again. This connection's own DEL is not reported back to
@@ -428,8 +438,8 @@ final class EventLoop {
         if redisDescriptor >= 0 { epoll.remove(redisDescriptor) }
         redisDescriptor = -1
         redisWatchesWritable = false
-        for (phone, generation) in link.fail(reason) {
-            pendingJobs.append(.fetch(phone, generation: generation, leader: mailbox))
+        for (phone, generation, startedAt) in link.fail(reason) {
+            pendingJobs.append(.fetch(phone, generation: generation, leader: mailbox, startedAt: startedAt))
         }
     }
 

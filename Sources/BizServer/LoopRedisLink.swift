@@ -29,8 +29,8 @@ final class LoopRedisLink {
     /// What a reply means for the loop.
     enum Answer {
         /// A lookup's value: business JSON, the not-found marker, or nil when Redis has
-        /// no usable value.
-        case lookup(PhoneNumber, generation: UInt64, value: UnsafeRawBufferPointer?)
+        /// no usable value. `startedAt`: when the lookup was queued (monotonic ns).
+        case lookup(PhoneNumber, generation: UInt64, value: UnsafeRawBufferPointer?, startedAt: UInt64)
         /// A fill was written.
         case filled(PhoneNumber, generation: UInt64)
     }
@@ -57,10 +57,10 @@ final class LoopRedisLink {
         return now &- oldest.queuedAt > Self.replyTimeout
     }
 
-    init(endpoint: RedisEndpoint, tracking: TrackingState, loopName: String) {
+    init(endpoint: RedisEndpoint, tracking: TrackingState, loopName: String, stats: ServerStats) {
         self.endpoint = endpoint
         self.tracking = tracking
-        self.health = BackendHealth(backend: "redis", workerName: loopName, whileDown: "answering from PostgreSQL")
+        self.health = BackendHealth(backend: .redis, workerName: loopName, whileDown: "answering from PostgreSQL", stats: stats)
     }
 
     /// A connected pipeline whose tracking redirects to the current subscriber, connecting
@@ -157,7 +157,8 @@ final class LoopRedisLink {
                 guard let entry = waiting.popFirst() else { return }
                 switch entry.pending {
                 case .lookup(let phone, let generation):
-                    answer(.lookup(phone, generation: generation, value: Self.usableValue(reply, phone: phone)))
+                    answer(.lookup(
+                        phone, generation: generation, value: Self.usableValue(reply, phone: phone), startedAt: entry.queuedAt))
                 case .fill(let phone, let generation):
                     if case .error(let message) = reply { Log.debug("redis refused a write", ["error": message]) }
                     answer(.filled(phone, generation: generation))
@@ -194,14 +195,14 @@ final class LoopRedisLink {
     }
 
     /// Drops the connection after a failure and returns the lookups still waiting for it.
-    func fail(_ reason: String) -> [(phone: PhoneNumber, generation: UInt64)] {
+    func fail(_ reason: String) -> [(phone: PhoneNumber, generation: UInt64, startedAt: UInt64)] {
         pipeline = nil
         registeredEpoch = nil
         hasUnwritten = false
         health.failed(reason)
-        var orphans: [(phone: PhoneNumber, generation: UInt64)] = []
+        var orphans: [(phone: PhoneNumber, generation: UInt64, startedAt: UInt64)] = []
         while let entry = waiting.popFirst() {
-            if case .lookup(let phone, let generation) = entry.pending { orphans.append((phone, generation)) }
+            if case .lookup(let phone, let generation) = entry.pending { orphans.append((phone, generation, entry.queuedAt)) }
         }
         return orphans
     }

@@ -12,10 +12,11 @@ final class PostgresTier {
     private var health: BackendHealth
 
     /// - Parameter timeLimit: how long a connect, or a round of queries, may take.
-    init(connectionString: String, timeLimit: @escaping @Sendable () -> Duration, workerName: String) {
+    init(connectionString: String, timeLimit: @escaping @Sendable () -> Duration, workerName: String, stats: ServerStats) {
         self.connectionString = connectionString
         self.timeLimit = timeLimit
-        self.health = BackendHealth(backend: "postgres", workerName: workerName, whileDown: "answering UNAVAILABLE for uncached numbers")
+        self.health = BackendHealth(
+            backend: .postgres, workerName: workerName, whileDown: "answering UNAVAILABLE for uncached numbers", stats: stats)
     }
 
     /// For each phone, the businesses whose public or Twilio phone it is (at most two), or

@@ -9,9 +9,9 @@ final class RedisTier {
     private var connection: RedisConnection?
     private var health: BackendHealth
 
-    init(endpoint: RedisEndpoint, workerName: String) {
+    init(endpoint: RedisEndpoint, workerName: String, stats: ServerStats) {
         self.endpoint = endpoint
-        self.health = BackendHealth(backend: "redis", workerName: workerName, whileDown: "answering from PostgreSQL")
+        self.health = BackendHealth(backend: .redis, workerName: workerName, whileDown: "answering from PostgreSQL", stats: stats)
     }
 
     /// Runs `body` on a live connection. Returns nil when Redis is unreachable now

@@ -24,7 +24,8 @@ final class RedisTrackingListener {
         self.settings = settings
         self.endpoint = endpoint
         self.health = BackendHealth(
-            backend: "redis", workerName: "tracking", whileDown: "answering from the LRU and PostgreSQL only")
+            backend: .redis, workerName: "tracking", whileDown: "answering from the LRU and PostgreSQL only",
+            stats: settings.stats)
     }
 
     /// Listens forever, resubscribing with backoff. `firstAttemptDone` is called once,

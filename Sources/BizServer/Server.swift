@@ -14,8 +14,11 @@ public final class Server: Sendable {
     private let stopped = DispatchGroup()
     private let isDraining = Atomic<Bool>(false)
 
-    /// The counters `STATS` reports.
+    /// The counters `STATS` and `METRICS` report.
     public var stats: ServerStats { settings.stats }
+
+    /// What `METRICS` answers, in Prometheus's text format: for the HTTP `/metrics` endpoint.
+    public func metricsText() -> String { settings.metricsText() }
 
     /// Prepares a server on a listening socket; nothing runs until `start()`.
     /// - Parameter peerPolicy: who may connect (ids already resolved), or nil for anyone who
@@ -33,7 +36,9 @@ public final class Server: Sendable {
             tunables: CacheTunables(configuration),
             redis: configuration.redis,
             databaseURL: configuration.databaseURL,
-            stats: ServerStats(startedAt: MonotonicClock.nanoseconds(), eventLoops: configuration.eventLoops),
+            stats: ServerStats(
+                startedAt: MonotonicClock.nanoseconds(), startTime: WallClock.secondsSinceEpoch(),
+                eventLoops: configuration.eventLoops),
             parser: RequestParser(phoneParser: PhoneNumberParser(defaultCountryCode: configuration.defaultCountryCode)),
             peerPolicy: peerPolicy,
             generations: GenerationTable(),

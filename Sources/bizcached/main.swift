@@ -1,4 +1,5 @@
 import BizCore
+import BizHTTP
 import BizPostgres
 import BizServer
 import BizSystem
@@ -103,6 +104,21 @@ do {
 }
 Log.info("started", ["pid": String(getpid()), "version": BizcachedVersion.current])
 
+// Prometheus metrics over HTTP on loopback when configured (`METRICS` on the socket always).
+let metricsServer: HTTPServer?
+do {
+    metricsServer = try configuration.metricsListen.map { endpoint throws(HTTPServerError) in
+        try MetricsEndpoint.serve(on: endpoint, onError: { Log.warning("metrics listener", ["error": $0]) }) {
+            server.metricsText()
+        }
+    }
+} catch {
+    Log.error("cannot serve metrics", ["error": error.description])
+    listener.close()
+    exit(69)  // EX_UNAVAILABLE
+}
+if let endpoint = metricsServer?.endpoint { Log.info("serving metrics", ["url": "http://\(endpoint)/metrics"]) }
+
 // Under systemd (Type=notify): READY=1 once the socket listens and PostgreSQL has answered,
 // WATCHDOG=1 only while every event loop still turns, STOPPING=1 on the way out.
 let notifier = ServiceManagerNotifier.fromEnvironment(ProcessEnvironment.variables)
@@ -149,5 +165,6 @@ SignalWatcher.start { signal in
 }
 
 server.waitUntilStopped()
+metricsServer?.stop()
 Log.info("stopped")
 exit(0)

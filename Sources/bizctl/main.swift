@@ -59,6 +59,11 @@ case .ping:
 case .stats:
     guard case .ok(let json?) = ask("STATS") else { fail("unexpected reply to STATS", exitUnavailable) }
     print(json)
+case .metrics:
+    guard case .ok(let json?) = ask("METRICS"), let text = MetricsReply.text(fromJSON: json) else {
+        fail("unexpected reply to METRICS", exitUnavailable)
+    }
+    print(text, terminator: "")
 case .invalidate(let phone):
     guard case .ok(nil) = ask("INVALIDATE \(phone)") else { fail("unexpected reply to INVALIDATE", exitUnavailable) }
     print("OK")

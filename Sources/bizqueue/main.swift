@@ -1,4 +1,5 @@
 import BizCore
+import BizHTTP
 import BizPostgres
 import BizQueue
 import BizSystem
@@ -111,6 +112,18 @@ case .work(let options):
     settings.pacing = options.pacing
     SignalWatcher.blockSignals()
     let worker = QueueWorker(settings: settings)
+    // Prometheus metrics over HTTP on loopback when configured; bound before any text is sent.
+    let metricsServer: HTTPServer?
+    do {
+        metricsServer = try options.metricsListen.map { endpoint throws(HTTPServerError) in
+            try MetricsEndpoint.serve(on: endpoint, onError: { Log.warning("metrics listener", ["error": $0]) }) {
+                worker.metricsText()
+            }
+        }
+    } catch {
+        fail(error.description, exitUnavailable)
+    }
+    if let endpoint = metricsServer?.endpoint { Log.info("serving metrics", ["url": "http://\(endpoint)/metrics"]) }
     SignalWatcher.start { signal in
         guard signal != .hangup else { return }
         Log.info("stopping: finishing the texts in hand", ["signal": "\(signal)"])
@@ -118,6 +131,7 @@ case .work(let options):
     }
     worker.start()
     worker.waitUntilStopped()
+    metricsServer?.stop()
     Log.info("stopped")
 case .status:
     do {

@@ -24,6 +24,7 @@ import Testing
             (["invalidate", "5550100001"], .invalidate(phone: "5550100001")),
             (["ping"], .ping),
             (["stats"], .stats),
+            (["metrics"], .metrics),
             (["--socket", "/tmp/s", "ping"], .ping),
             (["ping", "--timeout", "2"], .ping),
             (["--", "lookup", "-5550100001"], .lookup(phone: "-5550100001")),
@@ -95,7 +96,7 @@ import Testing
             #expect(usage.contains("\n  \(command.rawValue) "), "no line for \(command)")
         }
         #expect(usage.contains(DaemonConfiguration.defaultSocketPath))
-        #expect(ControlInvocation.Subcommand.allCases.map(\.rawValue) == ["lookup", "ping", "stats", "invalidate", "migrate"])
+        #expect(ControlInvocation.Subcommand.allCases.map(\.rawValue) == ["lookup", "ping", "stats", "metrics", "invalidate", "migrate"])
     }
 
     @Test("Each command's usage shows its synopsis", arguments: ControlInvocation.Subcommand.allCases)
@@ -132,7 +133,7 @@ import Testing
         #expect(error(arguments) == .invalidValue(name: arguments[0], reason: "expected exactly one PHONE argument"))
     }
 
-    @Test("ping, stats and migrate take no arguments", arguments: ["ping", "stats", "migrate"])
+    @Test("ping, stats, metrics and migrate take no arguments", arguments: ["ping", "stats", "metrics", "migrate"])
     func extraArguments(_ command: String) {
         #expect(
             error([command, "now"], environment: ["DATABASE_URL": "db"])

@@ -36,6 +36,7 @@ import Testing
         arguments: [
             ("PING", Command.ping), ("ping", .ping), ("PiNg", .ping),
             ("STATS", .stats), ("stats", .stats), ("Stats", .stats),
+            ("METRICS", .metrics), ("metrics", .metrics), ("Metrics", .metrics),
             ("QUIT", .quit), ("quit", .quit), ("qUIT", .quit),
         ])
     func bareVerbs(_ line: String, _ command: Command) throws {
@@ -136,7 +137,7 @@ import Testing
         #expect(!error.message.contains("OR 1=1"))
     }
 
-    @Test("Arguments to verbs that take none are BADREQ", arguments: ["PING x", "PING now", "STATS please", "QUIT now", "PING ", "quit \r"])
+    @Test("Arguments to verbs that take none are BADREQ", arguments: ["PING x", "PING now", "STATS please", "METRICS all", "metrics ", "QUIT now", "PING ", "quit \r"])
     func extraArguments(_ line: String) throws {
         let error = try error(line)
         #expect(error.code == .badRequest)

@@ -166,6 +166,26 @@ import Testing
         #expect(status.counts[.cancelled] == 0)
     }
 
+    @Test func depthCountsUnfinishedJobsAndAgesTheOldestDueOne() throws {
+        let queue = try store()
+        #expect(try queue.depth() == QueueDepth(pending: 0, sending: 0, oldestPendingAge: 0))
+        try database.connect().execute("""
+            INSERT INTO sms_queue (to_number, from_number, body, run_at, status, locked_by, locked_at) VALUES
+                ('+15550001111', '+15550002222', 'due', now() - interval '90 seconds', 'pending', NULL, NULL),
+                ('+15550001111', '+15550002222', 'later', now() + interval '1 hour', 'pending', NULL, NULL),
+                ('+15550001111', '+15550002222', 'in hand', now(), 'sending', 'w', now()),
+                ('+15550001111', '+15550002222', 'done', now() - interval '1 day', 'sent', NULL, NULL);
+            """)
+        // With a time limit, as the metrics probe uses it.
+        let connection = try database.connect()
+        connection.timeLimit = .seconds(2)
+        let depth = try QueueStore(connection: connection).depth()
+        #expect(depth.pending == 2)
+        #expect(depth.sending == 1)
+        #expect(depth.oldestPendingAge >= 90 && depth.oldestPendingAge < 3600, "\(depth)")
+        #expect(try QueueStore(connection: connection).depth().pending == 2)  // prepared once, run again
+    }
+
     @Test func anInsertNotifiesWaitingWorkers() throws {
         let listener = try database.connect()
         try listener.listen("sms_queue")

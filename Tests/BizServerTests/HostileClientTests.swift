@@ -550,7 +550,7 @@ private struct FuzzRunner {
         case .success(.get(let phone)): return phone == target ? .target : .notFound
         case .success(.invalidate): return .bareOK
         case .success(.ping): return .pong
-        case .success(.stats): return .statsOK
+        case .success(.stats), .success(.metrics): return .statsOK  // both answer `OK <json object>`
         case .success(.quit): return .bye
         }
     }

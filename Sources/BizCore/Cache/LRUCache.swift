@@ -30,6 +30,9 @@ public struct LRUCache<Key: Hashable, Value> {
     private var newest: Int32 = -1
     private var oldest: Int32 = -1
     private var free: [Int32] = []
+    /// Entries removed to make room for others, or to fit a smaller capacity, since the
+    /// cache was made.
+    public private(set) var evictions = 0
 
     public init(capacity: Int, timeToLive: UInt64, staleRetention: UInt64 = 0) {
         precondition(capacity >= 0 && capacity < Int(Int32.max), "capacity out of range")
@@ -76,6 +79,7 @@ public struct LRUCache<Key: Hashable, Value> {
         }
         if index.count >= capacity {
             remove(slot: oldest)
+            evictions += 1
         }
         let node = Node(key: key, value: value, expiresAt: expiresAt, newer: -1, older: newest)
         let slot: Int32
@@ -111,6 +115,7 @@ public struct LRUCache<Key: Hashable, Value> {
             remove(slot: oldest)
             evicted += 1
         }
+        evictions += evicted
         if index.isEmpty { removeAll() }  // give back the node storage of a cache turned off
         return evicted
     }

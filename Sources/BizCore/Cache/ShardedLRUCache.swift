@@ -106,6 +106,12 @@ public final class ShardedLRUCache<Key: Hashable & Sendable, Value: Sendable>: S
         for shard in shards { shard.cache.withLock { $0.removeAll() } }
     }
 
+    /// Entries removed to make room for others or to fit a smaller capacity, in all shards,
+    /// since the cache was made.
+    public var evictions: Int {
+        shards.reduce(0) { total, shard in total + shard.cache.withLock { $0.evictions } }
+    }
+
     /// Entries held in all shards.
     public var count: Int {
         shards.reduce(0) { total, shard in total + shard.cache.withLock { $0.count } }

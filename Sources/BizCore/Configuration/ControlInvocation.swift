@@ -5,6 +5,7 @@ public struct ControlInvocation: Sendable, Equatable {
         case lookup(phone: String)
         case ping
         case stats
+        case metrics
         case invalidate(phone: String)
         case migrate
         /// `--help`, for one subcommand or (nil) for bizctl as a whole.
@@ -13,13 +14,14 @@ public struct ControlInvocation: Sendable, Equatable {
 
     /// The subcommands, for help texts.
     public enum Subcommand: String, CaseIterable, Sendable {
-        case lookup, ping, stats, invalidate, migrate
+        case lookup, ping, stats, metrics, invalidate, migrate
 
         var synopsis: String {
             switch self {
             case .lookup: "bizctl [--socket PATH] lookup PHONE"
             case .ping: "bizctl [--socket PATH] ping"
             case .stats: "bizctl [--socket PATH] stats"
+            case .metrics: "bizctl [--socket PATH] metrics"
             case .invalidate: "bizctl [--socket PATH] invalidate PHONE"
             case .migrate: "bizctl migrate [--database-url URL]"
             }
@@ -30,6 +32,7 @@ public struct ControlInvocation: Sendable, Equatable {
             case .lookup: "Print the business that owns PHONE as JSON. Exit 1 if none does."
             case .ping: "Check that bizcached answers."
             case .stats: "Print bizcached's counters as JSON."
+            case .metrics: "Print bizcached's metrics in Prometheus's text format."
             case .invalidate: "Drop PHONE's cached business from bizcached's memory and from Redis."
             case .migrate: "Apply the schema migrations that the database does not have yet."
             }
@@ -90,6 +93,7 @@ public struct ControlInvocation: Sendable, Equatable {
         case .invalidate: action = .invalidate(phone: try phoneArgument())
         case .ping: try noArguments(); action = .ping
         case .stats: try noArguments(); action = .stats
+        case .metrics: try noArguments(); action = .metrics
         case .migrate: try noArguments(); action = .migrate
         }
         var databaseURL = scanner.value("database-url") ?? environment["DATABASE_URL"]

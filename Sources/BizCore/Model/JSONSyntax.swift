@@ -15,7 +15,8 @@ public enum JSONSyntax {
         isSingleLineObject(text.utf8)
     }
 
-    private struct Scanner {
+    /// A position in JSON text; `JSONMemberReader` walks objects with it too.
+    struct Scanner {
         let bytes: [UInt8]
         var position = 0
 

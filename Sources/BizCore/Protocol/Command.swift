@@ -6,6 +6,8 @@ public enum Command: Equatable, Sendable {
     case ping
     /// `STATS`: counters as JSON.
     case stats
+    /// `METRICS`: counters, gauges and histograms in Prometheus's text format, in JSON.
+    case metrics
     /// `INVALIDATE <phone>`: drop the cached entries for the number.
     case invalidate(PhoneNumber)
     /// `QUIT`: say goodbye and close.

@@ -37,6 +37,8 @@ public struct RequestParser: Sendable {
             return argument == nil ? .success(.ping) : .failure(noArguments("PING"))
         case .stats:
             return argument == nil ? .success(.stats) : .failure(noArguments("STATS"))
+        case .metrics:
+            return argument == nil ? .success(.metrics) : .failure(noArguments("METRICS"))
         case .quit:
             return argument == nil ? .success(.quit) : .failure(noArguments("QUIT"))
         case nil:
@@ -68,10 +70,11 @@ public struct RequestParser: Sendable {
 
 /// The verbs of the protocol, matched without regard to ASCII case and without allocating.
 private enum Verb {
-    case get, invalidate, ping, stats, quit
+    case get, invalidate, ping, stats, metrics, quit
 
     private static let table: [(name: StaticString, verb: Verb)] = [
         ("GET", .get), ("PING", .ping), ("STATS", .stats), ("QUIT", .quit), ("INVALIDATE", .invalidate),
+        ("METRICS", .metrics),
     ]
 
     init?(_ bytes: UnsafeRawBufferPointer) {

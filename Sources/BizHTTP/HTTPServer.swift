@@ -1,0 +1,157 @@
+import BizCore
+import CMicroHTTPD
+import Glibc
+import Synchronization
+
+/// An HTTP/1.1 server on one loopback address, run by GNU libmicrohttpd on a thread of its
+/// own: every request is answered by `handler`, on that thread, one at a time.
+///
+/// The server owns libmicrohttpd's daemon handle; `stop()` (or releasing the server) shuts
+/// it down and waits for its thread. A client that exceeds the limits is disconnected:
+/// beyond `Limits.connections` at once, idle longer than `Limits.timeoutSeconds`, or with a
+/// request larger than `Limits.memoryPerConnection`.
+public final class HTTPServer {
+    /// Bounds on what clients may take.
+    public struct Limits: Sendable, Equatable {
+        /// Connections served at once; more are closed as soon as they are accepted.
+        public var connections = 16
+        /// Seconds a connection may stay idle, or take to send its request, before it is closed.
+        public var timeoutSeconds = 10
+        /// Bytes of buffers per connection, which also bounds a request's headers.
+        public var memoryPerConnection = 32 * 1024
+
+        public init() {}
+    }
+
+    /// Answers one request; called on the server's thread, one request at a time.
+    public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
+
+    /// Where the server listens.
+    public let endpoint: LoopbackEndpoint
+    private var daemon: OpaquePointer?
+    private let context: Unmanaged<Context>
+
+    /// Binds `endpoint` and starts serving.
+    /// - Parameter onError: told of libmicrohttpd's error messages (a refused connection,
+    ///   a malformed request), from the server's thread.
+    public init(
+        endpoint: LoopbackEndpoint, limits: Limits = Limits(), onError: @escaping @Sendable (String) -> Void,
+        handler: @escaping Handler
+    ) throws(HTTPServerError) {
+        self.endpoint = endpoint
+        // Retained for libmicrohttpd's callbacks until its thread has stopped (see `stop`).
+        let context = Unmanaged.passRetained(Context(handler: handler, onError: onError))
+        self.context = context
+        let started = Self.withSocketAddress(of: endpoint) { address in
+            Self.start(address: address, limits: limits, isIPv6: endpoint.isIPv6, port: endpoint.port, context: context)
+        }
+        guard let started, let daemon = started else {
+            let reason = started == nil ? "not a numeric address" : context.takeUnretainedValue().lastError ?? "unknown error"
+            context.release()
+            throw .cannotListen(address: endpoint.description, reason: reason)
+        }
+        self.daemon = daemon
+    }
+
+    deinit { stop() }
+
+    /// Stops listening, closes every connection and waits for the server's thread. Safe to
+    /// call more than once.
+    public func stop() {
+        guard let daemon else { return }
+        self.daemon = nil
+        MHD_stop_daemon(daemon)
+        // No callback can run any more: the context may go.
+        context.release()
+    }
+
+    // MARK: libmicrohttpd
+
+    /// What libmicrohttpd's callbacks reach through their `void *` argument.
+    private final class Context: Sendable {
+        let handler: Handler
+        let onError: @Sendable (String) -> Void
+        private let lastMessage = Mutex<String?>(nil)
+
+        init(handler: @escaping Handler, onError: @escaping @Sendable (String) -> Void) {
+            self.handler = handler
+            self.onError = onError
+        }
+
+        /// The last error message libmicrohttpd gave, for a failed start.
+        var lastError: String? { lastMessage.withLock { $0 } }
+
+        func report(_ message: String) {
+            lastMessage.withLock { $0 = message }
+            onError(message)
+        }
+    }
+
+    /// Starts libmicrohttpd's daemon on its own polling thread (epoll where it can).
+    private static func start(
+        address: UnsafeRawPointer, limits: Limits, isIPv6: Bool, port: UInt16, context: Unmanaged<Context>
+    ) -> OpaquePointer? {
+        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_AUTO.rawValue | MHD_USE_ERROR_LOG.rawValue
+        if isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+        // C callbacks capture nothing: they find the context through their `cls` argument.
+        let answer: MHD_AccessHandlerCallback = { cls, connection, url, method, _, _, _, _ in
+            guard let cls, let connection else { return MHD_Result.NO }
+            let context = Unmanaged<Context>.fromOpaque(cls).takeUnretainedValue()
+            let request = HTTPRequest(
+                method: method.map { String(cString: $0) } ?? "", path: url.map { String(cString: $0) } ?? "")
+            return HTTPServer.queue(context.handler(request), on: connection)
+        }
+        let log: MHD_LogCallback = { cls, format, arguments in
+            guard let cls, let format, let arguments else { return }
+            var buffer = [CChar](repeating: 0, count: 512)
+            _ = vsnprintf(&buffer, buffer.count, format, arguments)
+            var message = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            while message.last?.isNewline == true { message.removeLast() }
+            Unmanaged<Context>.fromOpaque(cls).takeUnretainedValue().report(message)
+        }
+        let contextPointer = context.toOpaque()
+        // The options travel as C variadic arguments: (option, value…) pairs ending in END.
+        // The logger comes first, so that it gets the messages about the other options too.
+        let options: [CVarArg] = [
+            MHD_OPTION.EXTERNAL_LOGGER.rawValue, unsafeBitCast(log, to: OpaquePointer.self), OpaquePointer(contextPointer),
+            MHD_OPTION.SOCK_ADDR.rawValue, OpaquePointer(address),
+            MHD_OPTION.CONNECTION_LIMIT.rawValue, UInt32(clamping: limits.connections),
+            MHD_OPTION.CONNECTION_TIMEOUT.rawValue, UInt32(clamping: limits.timeoutSeconds),
+            MHD_OPTION.CONNECTION_MEMORY_LIMIT.rawValue, Int(limits.memoryPerConnection),
+            MHD_OPTION.END.rawValue,
+        ]
+        return withVaList(options) { arguments in
+            MHD_start_daemon_va(UInt32(flags), port, nil, nil, answer, contextPointer, arguments)
+        }
+    }
+
+    /// Hands a response to libmicrohttpd, which copies it.
+    private static func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
+        let made = response.body.withUnsafeBytes { body in
+            MHD_create_response_from_buffer(body.count, UnsafeMutableRawPointer(mutating: body.baseAddress), .RESPMEM_MUST_COPY)
+        }
+        guard let made else { return MHD_Result.NO }
+        defer { MHD_destroy_response(made) }
+        for header in response.headers where MHD_add_response_header(made, header.name, header.value) != MHD_Result.YES {
+            return MHD_Result.NO
+        }
+        return MHD_queue_response(connection, UInt32(clamping: response.status), made)
+    }
+
+    /// Calls `body` with a `sockaddr_in` or `sockaddr_in6` for the endpoint's numeric
+    /// address; nil when the address does not parse.
+    private static func withSocketAddress<T>(of endpoint: LoopbackEndpoint, _ body: (UnsafeRawPointer) -> T) -> T? {
+        if endpoint.isIPv6 {
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = endpoint.port.bigEndian
+            guard inet_pton(AF_INET6, endpoint.host, &address.sin6_addr) == 1 else { return nil }
+            return withUnsafeBytes(of: &address) { body($0.baseAddress!) }
+        }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = endpoint.port.bigEndian
+        guard inet_pton(AF_INET, endpoint.host, &address.sin_addr) == 1 else { return nil }
+        return withUnsafeBytes(of: &address) { body($0.baseAddress!) }
+    }
+}

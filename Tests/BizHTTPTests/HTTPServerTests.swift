@@ -1,0 +1,119 @@
+import BizCore
+import BizHTTP
+import BizTestSupport
+import Foundation
+import Glibc
+import Synchronization
+import Testing
+
+/// The libmicrohttpd adapter on a real loopback socket.
+@Suite struct HTTPServerTests {
+    private static func endpoint(_ host: String = "127.0.0.1") throws -> LoopbackEndpoint {
+        try LoopbackEndpoint("\(host):\(try LoopbackHTTPClient.freePort())", settingName: "test")
+    }
+
+    @Test func servesTheHandlersResponseWithItsStatusHeadersAndBody() throws {
+        let endpoint = try Self.endpoint()
+        let seen = Mutex<[HTTPRequest]>([])
+        let errors = Mutex<[String]>([])
+        let server = try HTTPServer(endpoint: endpoint, onError: { message in errors.withLock { $0.append(message) } }) { request in
+            seen.withLock { $0.append(request) }
+            return HTTPResponse.text("hello \(request.method) \(request.path)\n", status: 201, headers: [.init("X-Test", "yes")])
+        }
+        defer { server.stop() }
+        let response = try LoopbackHTTPClient.request("GET", "/some/path?query=1", port: endpoint.port)
+        #expect(response.status == 201)
+        #expect(response.headers["content-type"] == "text/plain; charset=utf-8")
+        #expect(response.headers["x-test"] == "yes")
+        #expect(response.headers["content-length"] == "21")
+        #expect(response.body == "hello GET /some/path\n")
+        #expect(seen.withLock { $0 } == [HTTPRequest(method: "GET", path: "/some/path")])
+        #expect(errors.withLock { $0 }.isEmpty, "libmicrohttpd complained: \(errors.withLock { $0 })")
+    }
+
+    @Test func aHeadRequestGetsTheHeadersWithoutTheBody() throws {
+        let endpoint = try Self.endpoint()
+        let server = try HTTPServer(endpoint: endpoint, onError: { _ in }) { _ in HTTPResponse.text("twelve bytes") }
+        defer { server.stop() }
+        let response = try LoopbackHTTPClient.request("HEAD", "/", port: endpoint.port)
+        #expect(response.status == 200)
+        #expect(response.headers["content-length"] == "12")
+        #expect(response.body.isEmpty)
+    }
+
+    @Test func servesOnIPv6Loopback() throws {
+        guard socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0) >= 0 else { return }  // no IPv6 on this host
+        let endpoint = try LoopbackEndpoint("[::1]:\(try LoopbackHTTPClient.freePort())", settingName: "test")
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(endpoint: endpoint, onError: { _ in }) { _ in HTTPResponse.text("six\n") }
+        } catch {
+            // A host whose loopback has no ::1 cannot bind it; nothing to test there.
+            #expect(error.description.contains("[::1]"))
+            return
+        }
+        defer { server.stop() }
+        let result = try ChildProcess.run(ChildProcess.lookUp("python3"), [
+            "-c", "import urllib.request; print(urllib.request.urlopen('http://[::1]:\(endpoint.port)/').read().decode(), end='')",
+        ])
+        #expect(result.status == 0 && result.output == "six\n", "\(result.output)")
+    }
+
+    @Test func anAddressInUseIsATypedErrorWithTheReason() throws {
+        let endpoint = try Self.endpoint()
+        let first = try HTTPServer(endpoint: endpoint, onError: { _ in }) { _ in HTTPResponse.notFound }
+        defer { first.stop() }
+        #expect {
+            _ = try HTTPServer(endpoint: endpoint, onError: { _ in }) { _ in HTTPResponse.notFound }
+        } throws: { error in
+            guard case .cannotListen(let address, let reason) = error as? HTTPServerError else { return false }
+            return address == endpoint.description && reason.lowercased().contains("in use")
+        }
+    }
+
+    @Test func aConnectionBeyondTheLimitWaitsUntilAnotherLeaves() throws {
+        let endpoint = try Self.endpoint()
+        var limits = HTTPServer.Limits()
+        limits.connections = 1
+        let server = try HTTPServer(endpoint: endpoint, limits: limits, onError: { _ in }) { _ in HTTPResponse.text("ok") }
+        defer { server.stop() }
+        let holder = try LoopbackHTTPClient.connect(port: endpoint.port)
+        var holderOpen = true
+        defer { if holderOpen { close(holder) } }
+        // The held connection (no request yet) takes the one place; the next one is not
+        // accepted meanwhile, so its request goes unanswered.
+        let second = try LoopbackHTTPClient.connect(port: endpoint.port, timeout: 0.5)
+        defer { close(second) }
+        try LoopbackHTTPClient.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", on: second)
+        var byte: UInt8 = 0
+        #expect(read(second, &byte, 1) == -1 && errno == EAGAIN, "answered beyond the connection limit")
+        // Once the first one leaves, the waiting request is served.
+        close(holder)
+        holderOpen = false
+        var interval = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(second, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        let reply = String(decoding: try LoopbackHTTPClient.readToEnd(second), as: UTF8.self)
+        #expect(reply.hasPrefix("HTTP/1.1 200"), "\(reply)")
+    }
+
+    @Test func anIdleConnectionIsClosedAfterTheTimeout() throws {
+        let endpoint = try Self.endpoint()
+        var limits = HTTPServer.Limits()
+        limits.timeoutSeconds = 1
+        let server = try HTTPServer(endpoint: endpoint, limits: limits, onError: { _ in }) { _ in HTTPResponse.text("ok") }
+        defer { server.stop() }
+        let idle = try LoopbackHTTPClient.connect(port: endpoint.port, timeout: 30)
+        defer { close(idle) }
+        try LoopbackHTTPClient.send("GET / HTTP/1.1\r\nHost: x\r\n", on: idle)  // never finished
+        #expect(try LoopbackHTTPClient.readToEnd(idle).isEmpty)
+    }
+
+    @Test func stopClosesTheListener() throws {
+        let endpoint = try Self.endpoint()
+        let server = try HTTPServer(endpoint: endpoint, onError: { _ in }) { _ in HTTPResponse.text("ok") }
+        #expect(try LoopbackHTTPClient.request("GET", "/", port: endpoint.port).status == 200)
+        server.stop()
+        server.stop()
+        #expect(throws: ChildProcess.Failure.self) { try LoopbackHTTPClient.connect(port: endpoint.port) }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A small HTTP/1.1 client for tests of servers on 127.0.0.1: one request per connection,
+/// written byte for byte as given, the reply read to the end.
+public enum LoopbackHTTPClient {
+    /// A reply as received.
+    public struct Response: Sendable {
+        public let status: Int
+        /// Header names in lower case.
+        public let headers: [String: String]
+        public let body: String
+    }
+
+    /// A port on 127.0.0.1 that nothing listens on now (the kernel's pick, released again).
+    public static func freePort() throws -> UInt16 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw ChildProcess.Failure("socket: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        guard bound else { throw ChildProcess.Failure("bind: \(String(cString: strerror(errno)))") }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    /// A connected socket to 127.0.0.1:`port` whose reads and writes time out after `timeout` seconds.
+    public static func connect(port: UInt16, timeout: Double = 10) throws -> Int32 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw ChildProcess.Failure("socket: \(String(cString: strerror(errno)))") }
+        var interval = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+        guard connected else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw ChildProcess.Failure("cannot connect to 127.0.0.1:\(port): \(reason)")
+        }
+        return descriptor
+    }
+
+    /// Sends `METHOD path HTTP/1.1` (with `Connection: close`, and the body if any) and
+    /// reads the whole reply.
+    public static func request(
+        _ method: String, _ path: String, port: UInt16, body: String? = nil, timeout: Double = 10
+    ) throws -> Response {
+        let descriptor = try connect(port: port, timeout: timeout)
+        defer { close(descriptor) }
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        if let body { head += "Content-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\n" }
+        try send(head + "\r\n" + (body ?? ""), on: descriptor)
+        let raw = try readToEnd(descriptor)
+        guard let response = parse(raw) else {
+            throw ChildProcess.Failure("not an HTTP response: \(String(decoding: raw.prefix(200), as: UTF8.self))")
+        }
+        return response
+    }
+
+    /// Writes all of `text`.
+    public static func send(_ text: String, on descriptor: Int32) throws {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            guard written > 0 else { throw ChildProcess.Failure("write: \(String(cString: strerror(errno)))") }
+            offset += written
+        }
+    }
+
+    /// Reads until the peer closes; a reset after some bytes ends the reply too.
+    public static func readToEnd(_ descriptor: Int32) throws -> [UInt8] {
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                received += chunk[0..<count]
+            } else if count == 0 || errno == ECONNRESET {
+                return received
+            } else if errno != EINTR {
+                throw ChildProcess.Failure("read: \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    private static func parse(_ raw: [UInt8]) -> Response? {
+        let separator: [UInt8] = Array("\r\n\r\n".utf8)
+        guard let end = raw.indices.first(where: { raw[$0...].starts(with: separator) }) else { return nil }
+        let head = String(decoding: raw[..<end], as: UTF8.self).components(separatedBy: "\r\n")
+        let statusWords = head[0].split(separator: " ")
+        guard statusWords.count >= 2, statusWords[0].hasPrefix("HTTP/1."), let status = Int(statusWords[1]) else { return nil }
+        var headers: [String: String] = [:]
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return Response(status: status, headers: headers, body: String(decoding: raw[(end + 4)...], as: UTF8.self))
+    }
+}
