@@ -16,8 +16,10 @@ extension Server {
             }
         } catch {
             Log.error("configuration reload failed; keeping the running configuration", ["error": error.description])
+            recordReload(succeeded: false)
             return false
         }
+        recordReload(succeeded: true)
         let (applied, needRestart) = apply(configuration)
         Log.info("configuration reloaded", [
             "file": configuration.configurationFile ?? "none",

@@ -13,6 +13,14 @@ public final class Server: Sendable {
     private let mailboxes: [LoopMailbox]
     private let stopped = DispatchGroup()
     private let isDraining = Atomic<Bool>(false)
+    private let reloadFailed = Atomic<Bool>(false)
+
+    /// Whether the last reload (SIGHUP) could not read or parse the configuration.
+    public var lastReloadFailed: Bool {
+        get { reloadFailed.load(ordering: .relaxed) }
+    }
+
+    func recordReload(succeeded: Bool) { reloadFailed.store(!succeeded, ordering: .relaxed) }
 
     /// The counters `STATS` and `METRICS` report.
     public var stats: ServerStats { settings.stats }

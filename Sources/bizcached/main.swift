@@ -122,11 +122,16 @@ if let endpoint = metricsServer?.endpoint { Log.info("serving metrics", ["url": 
 // Under systemd (Type=notify): READY=1 once the socket listens and PostgreSQL has answered,
 // WATCHDOG=1 only while every event loop still turns, STOPPING=1 on the way out.
 let notifier = ServiceManagerNotifier.fromEnvironment(ProcessEnvironment.variables)
-let readyStatus = "STATUS=answering lookups on \(listener.path ?? "the socket systemd passed")"
+let socketName = listener.path ?? "the socket systemd passed"
+func readyStatus() -> String { "STATUS=answering lookups on \(socketName); \(server.statusSummary)" }
 if let notifier {
     Threads.start(name: "notify") {
         _ = server.waitUntilDatabaseAnswered()
-        notifier.notify("READY=1", readyStatus)
+        notifier.notify("READY=1", readyStatus())
+        while true {  // keeps `systemctl status` current
+            sleep(10)
+            notifier.notify(readyStatus())
+        }
     }
     if let interval = ServiceManagerNotifier.watchdogPingInterval(ProcessEnvironment.variables) {
         Threads.start(name: "watchdog") {
@@ -159,8 +164,8 @@ SignalWatcher.start { signal in
         notifier?.notify(
             "RELOADING=1", "MONOTONIC_USEC=\(MonotonicClock.nanoseconds() / 1_000)",
             "STATUS=reloading the configuration")
-        let reloaded = server.reload(from: source)
-        notifier?.notify("READY=1", readyStatus + (reloaded ? "" : "; the last reload failed (see the log)"))
+        server.reload(from: source)
+        notifier?.notify("READY=1", readyStatus())
     }
 }
 
