@@ -24,9 +24,12 @@ public final class DaemonProcess {
     ///   - launcher: a command the daemon is started through; it is given the socket path
     ///     as `{socket}` and the daemon's command line after it.
     ///   - socketPath: where to listen; by default a fresh temporary folder's `bizcached.sock`.
+    ///   - command: the daemon's whole command line, executable first (as a unit's
+    ///     `ExecStart=` gives it), instead of the built bizcached with `--socket`,
+    ///     `--log-level debug` and `arguments`.
     public init(
         arguments: [String], launcher: [String] = [], environment extra: [String: String] = [:],
-        socketPath: String? = nil, waitUntilReady: Bool = true
+        socketPath: String? = nil, command: [String]? = nil, waitUntilReady: Bool = true
     ) throws {
         var template = Array("/tmp/bizcached-test.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw ChildProcess.Failure("mkdtemp failed") }
@@ -38,7 +41,7 @@ public final class DaemonProcess {
             !(key == "DATABASE_URL" || key == "REDIS_URL" || key.hasPrefix("BIZCACHED_") || key.hasPrefix("LISTEN_"))
         }
         environment.merge(extra) { $1 }
-        let daemon = [try BuildProducts.path(of: "bizcached"), "--socket", socketPath, "--log-level", "debug"] + arguments
+        let daemon = try command ?? [BuildProducts.path(of: "bizcached"), "--socket", socketPath, "--log-level", "debug"] + arguments
         let command = launcher.map { $0.replacingOccurrences(of: "{socket}", with: socketPath) } + daemon
         child = try ChildProcess(
             command[0], Array(command.dropFirst()), environment: environment, outputPath: directory + "/bizcached.log")
