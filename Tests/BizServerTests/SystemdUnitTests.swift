@@ -91,13 +91,17 @@ import Testing
             "INSERT INTO businesses (name, public_phone) VALUES ('Unit Activated', '+15550100021')")
         let credentials = try CredentialsDirectory(for: service)
         let notifications = try NotificationSocket()
+        // A bizcached.conf installed on this host must not reach the test's daemon: an empty one.
+        let etc = try TemporaryDirectory(prefix: "bizcached-etc")
+        let configuration = etc.path + "/bizcached.conf"
+        try "# empty: the test gives DATABASE_URL\n".write(toFile: configuration, atomically: true, encoding: .utf8)
         // The environment systemd would give: the configuration (here the database as the old
         // EnvironmentFile= would), the notification socket, a watchdog (shorter than the unit's
         // WatchdogSec= so that pings come quickly) and the credentials. systemd-socket-activate
         // passes on only the variables named with -E.
         let environment = [
-            "DATABASE_URL": database.url, "NOTIFY_SOCKET": notifications.path, "WATCHDOG_USEC": "400000",
-            "CREDENTIALS_DIRECTORY": credentials.path,
+            "DATABASE_URL": database.url, "BIZCACHED_CONFIG": configuration, "NOTIFY_SOCKET": notifications.path,
+            "WATCHDOG_USEC": "400000", "CREDENTIALS_DIRECTORY": credentials.path,
         ]
         let daemon = try DaemonProcess(
             arguments: [],
