@@ -85,9 +85,15 @@ let package = Package(
         .testTarget(name: "BizTwilioTests", dependencies: ["BizTwilio", "BizCore", "BizTestSupport"]),
         .testTarget(name: "BizComplianceTests", dependencies: ["BizCompliance", "BizClient", "BizPostgres", "BizTestSupport", "biz10dlc", "bizcached"]),
         .testTarget(name: "BizQueueTests", dependencies: ["BizQueue", "BizPostgres", "BizTestSupport", "bizqueue"]),
+        // Tests only: systemd's MemoryDenyWriteExecute= seccomp filter, for SystemdUnitTests.
+        .systemLibrary(name: "CSeccomp", path: "Tests/CSeccomp"),
         .testTarget(
             name: "BizServerTests",
-            dependencies: ["BizServer", "BizClient", "BizBench", "BizTestSupport", "bizcached", "bizctl", "bizbench"]
+            // bizqueue and biz10dlc: the systemd units name them (SystemdUnitTests).
+            dependencies: [
+                "BizServer", "BizClient", "BizBench", "BizTestSupport", "CSeccomp", "bizcached", "bizctl", "bizbench",
+                "bizqueue", "biz10dlc",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -5,49 +5,6 @@ import Testing
 
 /// bizcached under a service manager: `sd_notify` messages on `$NOTIFY_SOCKET`.
 @Suite struct ServiceManagerTests {
-    /// A datagram socket standing in for systemd's notification socket.
-    private final class NotificationSocket {
-        let path: String
-        private let descriptor: Int32
-
-        init(abstract: Bool) throws {
-            let name = "bizcached-notify-\(UUID().uuidString.prefix(8))"
-            path = abstract ? "@" + name : NSTemporaryDirectory() + name
-            descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            let bytes = Array(path.utf8)
-            withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-                buffer.copyBytes(from: bytes)
-                if abstract { buffer[0] = 0 }
-            }
-            let length = abstract ? socklen_t(MemoryLayout<sa_family_t>.size + bytes.count) : socklen_t(MemoryLayout<sockaddr_un>.size)
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-            }
-            guard descriptor >= 0, bound == 0 else { throw ChildProcess.Failure("cannot bind \(path)") }
-        }
-
-        deinit {
-            close(descriptor)
-            if !path.hasPrefix("@") { unlink(path) }
-        }
-
-        /// The messages that arrive within `seconds`.
-        func receive(for seconds: Double) -> [String] {
-            var messages: [String] = []
-            let deadline = Date().addingTimeInterval(seconds)
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while Date() < deadline {
-                var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-                guard poll(&entry, 1, Int32(max(1, deadline.timeIntervalSinceNow * 1000))) > 0 else { continue }
-                let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-                if count > 0 { messages.append(String(decoding: buffer[0..<count], as: UTF8.self)) }
-            }
-            return messages
-        }
-    }
-
     @Test(arguments: [false, true])
     func readyWatchdogAndStoppingAreSent(abstractSocket: Bool) throws {
         let notifications = try NotificationSocket(abstract: abstractSocket)

@@ -25,12 +25,15 @@ public final class DaemonProcess {
     ///     as `{socket}` and the daemon's command line after it.
     ///   - socketPath: where to listen; by default a fresh temporary folder's `bizcached.sock`.
     ///   - logLevel: given as `--log-level`, or nil to leave the level to a configuration file.
+    ///   - command: the daemon's whole command line, executable first (as a unit's
+    ///     `ExecStart=` gives it), instead of the built bizcached with `--socket`,
+    ///     `--config /dev/null`, `--log-level` and `arguments`.
     ///
     /// The daemon reads no configuration file (`--config /dev/null`) unless `arguments`
     /// name one, so that a host's `/etc/bizcached/bizcached.conf` cannot change a test.
     public init(
         arguments: [String], launcher: [String] = [], environment extra: [String: String] = [:],
-        socketPath: String? = nil, logLevel: String? = "debug", waitUntilReady: Bool = true
+        socketPath: String? = nil, logLevel: String? = "debug", command: [String]? = nil, waitUntilReady: Bool = true
     ) throws {
         var template = Array("/tmp/bizcached-test.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw ChildProcess.Failure("mkdtemp failed") }
@@ -42,7 +45,7 @@ public final class DaemonProcess {
             !(key == "DATABASE_URL" || key == "REDIS_URL" || key.hasPrefix("BIZCACHED_") || key.hasPrefix("LISTEN_"))
         }
         environment.merge(extra) { $1 }
-        let daemon = [try BuildProducts.path(of: "bizcached"), "--socket", socketPath, "--config", "/dev/null"]
+        let daemon = try command ?? [BuildProducts.path(of: "bizcached"), "--socket", socketPath, "--config", "/dev/null"]
             + (logLevel.map { ["--log-level", $0] } ?? []) + arguments
         let command = launcher.map { $0.replacingOccurrences(of: "{socket}", with: socketPath) } + daemon
         child = try ChildProcess(
