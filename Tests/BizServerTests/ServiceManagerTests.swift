@@ -23,6 +23,40 @@ import Testing
         #expect(daemon.child.wait(seconds: 10) == 0)
     }
 
+    @Test func aReloadIsFramedByReloadingAndReady() throws {
+        let notifications = try NotificationSocket()
+        let database = try PostgresTestDatabase()
+        try database.applyMigrations()
+        let file = NSTemporaryDirectory() + "bizcached-\(UUID().uuidString.prefix(8)).conf"
+        defer { unlink(file) }
+        try "database-url = \(database.url)\nttl = 60\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(
+            arguments: ["--config", file], environment: ["NOTIFY_SOCKET": notifications.path])
+        let started = notifications.receive(until: { $0.contains { $0.contains("READY=1") } }, timeout: 5)
+        let ready = try #require(started.first { $0.contains("READY=1") }, "\(started)")
+        #expect(ready.contains("STATUS=answering lookups on \(daemon.socketPath); "), "\(ready)")
+        #expect(ready.contains("lookups"), "a summary follows: \(ready)")
+        let pid = try #require(daemon.child.pid)
+
+        func reload() throws -> (reloading: String, ready: String) {
+            kill(pid, SIGHUP)
+            let messages = notifications.receive(until: { $0.contains { $0.contains("READY=1") } }, timeout: 5)
+            let reloading = try #require(messages.firstIndex { $0.contains("RELOADING=1") }, "\(messages)")
+            let ready = try #require(messages.lastIndex { $0.contains("READY=1") }, "\(messages)")
+            #expect(reloading < ready, "RELOADING=1 comes first: \(messages)")
+            return (messages[reloading], messages[ready])
+        }
+        try "database-url = \(database.url)\nttl = 61\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let good = try reload()
+        #expect(good.reloading.contains("MONOTONIC_USEC="), "\(good.reloading)")
+        #expect(!good.ready.contains("failed"), "\(good.ready)")
+
+        try "database-url = \(database.url)\nttl = soon\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let bad = try reload()
+        #expect(bad.ready.contains("the last reload failed"), "\(bad.ready)")
+        #expect(try daemon.request("PING") == .pong)
+    }
+
     @Test func readyWaitsForPostgres() throws {
         let notifications = try NotificationSocket(abstract: false)
         let daemon = try DaemonProcess(
