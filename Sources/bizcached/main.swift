@@ -96,15 +96,14 @@ do {
 let server: Server
 do {
     server = try Server(configuration: configuration, listener: listener, peerPolicy: peerPolicy)
-    try server.start()
 } catch {
     Log.error("cannot start", ["error": error.description])
     listener.close()
     exit(71)  // EX_OSERR
 }
-Log.info("started", ["pid": String(getpid()), "version": BizcachedVersion.current])
 
-// Prometheus metrics over HTTP on loopback when configured (`METRICS` on the socket always).
+// Prometheus metrics over HTTP on loopback when configured (`METRICS` on the socket always),
+// bound before any lookup is answered, so that an address in use stops the start.
 let metricsServer: HTTPServer?
 do {
     metricsServer = try configuration.metricsListen.map { endpoint throws(HTTPServerError) in
@@ -118,6 +117,15 @@ do {
     exit(69)  // EX_UNAVAILABLE
 }
 if let endpoint = metricsServer?.endpoint { Log.info("serving metrics", ["url": "http://\(endpoint)/metrics"]) }
+
+do {
+    try server.start()
+} catch {
+    Log.error("cannot start", ["error": error.description])
+    listener.close()
+    exit(71)  // EX_OSERR
+}
+Log.info("started", ["pid": String(getpid()), "version": BizcachedVersion.current])
 
 // Under systemd (Type=notify): READY=1 once the socket listens and PostgreSQL has answered,
 // WATCHDOG=1 only while every event loop still turns, STOPPING=1 on the way out.
