@@ -3,13 +3,14 @@ import CMicroHTTPD
 import Glibc
 import Synchronization
 
-/// An HTTP/1.1 server on one loopback address, run by GNU libmicrohttpd on a thread of its
-/// own: every request is answered by `handler`, on that thread, one at a time.
+/// An HTTP/1.1 server on one loopback address, run by GNU libmicrohttpd on threads of its
+/// own: every request is answered by `handler`, on one of `Limits.threads` threads.
 ///
 /// The server owns libmicrohttpd's daemon handle; `stop()` (or releasing the server) shuts
-/// it down and waits for its thread. A client that exceeds the limits is disconnected:
-/// beyond `Limits.connections` at once, idle longer than `Limits.timeoutSeconds`, or with a
-/// request larger than `Limits.memoryPerConnection`.
+/// it down and waits for its threads. A client that exceeds the limits is disconnected:
+/// beyond `Limits.connections` at once, idle longer than `Limits.timeoutSeconds`, or with
+/// headers larger than `Limits.memoryPerConnection`. A body larger than
+/// `Limits.maximumBodyBytes` is answered 413 without reaching the handler.
 public final class HTTPServer {
     /// Bounds on what clients may take.
     public struct Limits: Sendable, Equatable {
@@ -19,11 +20,16 @@ public final class HTTPServer {
         public var timeoutSeconds = 10
         /// Bytes of buffers per connection, which also bounds a request's headers.
         public var memoryPerConnection = 32 * 1024
+        /// The largest request body accepted.
+        public var maximumBodyBytes = 64 * 1024
+        /// Threads answering requests: 1 serves one request at a time; more serve that many
+        /// at once (libmicrohttpd's thread pool).
+        public var threads = 1
 
         public init() {}
     }
 
-    /// Answers one request; called on the server's thread, one request at a time.
+    /// Answers one request; called on one of the server's threads.
     public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
 
     /// Where the server listens.
@@ -40,7 +46,8 @@ public final class HTTPServer {
     ) throws(HTTPServerError) {
         self.endpoint = endpoint
         // Retained for libmicrohttpd's callbacks until its thread has stopped (see `stop`).
-        let context = Unmanaged.passRetained(Context(handler: handler, onError: onError))
+        let context = Unmanaged.passRetained(
+            Context(handler: handler, onError: onError, maximumBodyBytes: limits.maximumBodyBytes))
         self.context = context
         let started = Self.withSocketAddress(of: endpoint) { address in
             Self.start(address: address, limits: limits, isIPv6: endpoint.isIPv6, port: endpoint.port, context: context)
@@ -71,11 +78,13 @@ public final class HTTPServer {
     private final class Context: Sendable {
         let handler: Handler
         let onError: @Sendable (String) -> Void
+        let maximumBodyBytes: Int
         private let lastMessage = Mutex<String?>(nil)
 
-        init(handler: @escaping Handler, onError: @escaping @Sendable (String) -> Void) {
+        init(handler: @escaping Handler, onError: @escaping @Sendable (String) -> Void, maximumBodyBytes: Int) {
             self.handler = handler
             self.onError = onError
+            self.maximumBodyBytes = maximumBodyBytes
         }
 
         /// The last error message libmicrohttpd gave, for a failed start.
@@ -87,19 +96,58 @@ public final class HTTPServer {
         }
     }
 
-    /// Starts libmicrohttpd's daemon on its own polling thread (epoll where it can).
+    /// One request's body as it arrives, kept in libmicrohttpd's per-request pointer from
+    /// the first call of the access handler until the request completes.
+    private final class PendingRequest {
+        var body: [UInt8] = []
+        var isTooLarge = false
+    }
+
+    /// Starts libmicrohttpd's daemon on its own polling threads (epoll where it can).
     private static func start(
         address: UnsafeRawPointer, limits: Limits, isIPv6: Bool, port: UInt16, context: Unmanaged<Context>
     ) -> OpaquePointer? {
         var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_AUTO.rawValue | MHD_USE_ERROR_LOG.rawValue
         if isIPv6 { flags |= MHD_USE_IPv6.rawValue }
         // C callbacks capture nothing: they find the context through their `cls` argument.
-        let answer: MHD_AccessHandlerCallback = { cls, connection, url, method, _, _, _, _ in
-            guard let cls, let connection else { return MHD_Result.NO }
+        // libmicrohttpd calls `answer` once when the headers are in, then once per piece of
+        // body, then once more with no data: the request is answered on that last call.
+        let answer: MHD_AccessHandlerCallback = { cls, connection, url, method, _, data, dataSize, pending in
+            guard let cls, let connection, let dataSize, let pending else { return MHD_Result.NO }
             let context = Unmanaged<Context>.fromOpaque(cls).takeUnretainedValue()
-            let request = HTTPRequest(
-                method: method.map { String(cString: $0) } ?? "", path: url.map { String(cString: $0) } ?? "")
-            return HTTPServer.queue(context.handler(request), on: connection)
+            guard let state = pending.pointee else {
+                pending.pointee = Unmanaged.passRetained(PendingRequest()).toOpaque()
+                return MHD_Result.YES
+            }
+            let request = Unmanaged<PendingRequest>.fromOpaque(state).takeUnretainedValue()
+            if dataSize.pointee > 0 {
+                if let data, !request.isTooLarge {
+                    if request.body.count + dataSize.pointee > context.maximumBodyBytes {
+                        request.isTooLarge = true
+                        request.body = []
+                    } else {
+                        request.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: dataSize.pointee))
+                    }
+                }
+                dataSize.pointee = 0
+                return MHD_Result.YES
+            }
+            if request.isTooLarge {
+                return HTTPServer.queue(HTTPResponse.text("request body too large\n", status: 413), on: connection)
+            }
+            let received = HTTPRequest(
+                method: method.map { String(cString: $0) } ?? "", path: url.map { String(cString: $0) } ?? "",
+                query: HTTPServer.values(of: .GET_ARGUMENT_KIND, on: connection),
+                headers: Dictionary(
+                    HTTPServer.values(of: .HEADER_KIND, on: connection).map { ($0.name.lowercased(), $0.value) },
+                    uniquingKeysWith: { $1 }),
+                body: request.body)
+            return HTTPServer.queue(context.handler(received), on: connection)
+        }
+        let completed: MHD_RequestCompletedCallback = { _, _, pending, _ in
+            guard let pending, let state = pending.pointee else { return }
+            Unmanaged<PendingRequest>.fromOpaque(state).release()
+            pending.pointee = nil
         }
         let log: MHD_LogCallback = { cls, format, arguments in
             guard let cls, let format, let arguments else { return }
@@ -112,17 +160,35 @@ public final class HTTPServer {
         let contextPointer = context.toOpaque()
         // The options travel as C variadic arguments: (option, value…) pairs ending in END.
         // The logger comes first, so that it gets the messages about the other options too.
-        let options: [CVarArg] = [
+        var options: [CVarArg] = [
             MHD_OPTION.EXTERNAL_LOGGER.rawValue, unsafeBitCast(log, to: OpaquePointer.self), OpaquePointer(contextPointer),
             MHD_OPTION.SOCK_ADDR.rawValue, OpaquePointer(address),
             MHD_OPTION.CONNECTION_LIMIT.rawValue, UInt32(clamping: limits.connections),
             MHD_OPTION.CONNECTION_TIMEOUT.rawValue, UInt32(clamping: limits.timeoutSeconds),
             MHD_OPTION.CONNECTION_MEMORY_LIMIT.rawValue, Int(limits.memoryPerConnection),
-            MHD_OPTION.END.rawValue,
+            MHD_OPTION.NOTIFY_COMPLETED.rawValue, unsafeBitCast(completed, to: OpaquePointer.self), OpaquePointer(contextPointer),
         ]
+        if limits.threads > 1 { options += [MHD_OPTION.THREAD_POOL_SIZE.rawValue, UInt32(clamping: limits.threads)] }
+        options.append(MHD_OPTION.END.rawValue)
         return withVaList(options) { arguments in
             MHD_start_daemon_va(UInt32(flags), port, nil, nil, answer, contextPointer, arguments)
         }
+    }
+
+    /// The name-value pairs of one kind (headers, query arguments) of a request, in order.
+    private static func values(of kind: MHD_ValueKind, on connection: OpaquePointer) -> [(name: String, value: String)] {
+        final class Collected { var pairs: [(name: String, value: String)] = [] }
+        let collected = Collected()
+        let iterator: MHD_KeyValueIterator = { cls, _, key, value in
+            guard let cls, let key else { return MHD_Result.YES }
+            Unmanaged<Collected>.fromOpaque(cls).takeUnretainedValue().pairs.append(
+                (String(cString: key), value.map { String(cString: $0) } ?? ""))
+            return MHD_Result.YES
+        }
+        withExtendedLifetime(collected) {
+            _ = MHD_get_connection_values(connection, kind, iterator, Unmanaged.passUnretained(collected).toOpaque())
+        }
+        return collected.pairs
     }
 
     /// Hands a response to libmicrohttpd, which copies it.

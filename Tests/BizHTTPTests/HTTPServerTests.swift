@@ -27,8 +27,84 @@ import Testing
         #expect(response.headers["x-test"] == "yes")
         #expect(response.headers["content-length"] == "21")
         #expect(response.body == "hello GET /some/path\n")
-        #expect(seen.withLock { $0 } == [HTTPRequest(method: "GET", path: "/some/path")])
+        let request = try #require(seen.withLock { $0.first })
+        #expect(request.method == "GET" && request.path == "/some/path" && request.body.isEmpty)
+        #expect(request.queryValue("query") == "1")
         #expect(errors.withLock { $0 }.isEmpty, "libmicrohttpd complained: \(errors.withLock { $0 })")
+    }
+
+    @Test func theHandlerIsGivenTheQueryTheHeadersAndTheBody() throws {
+        let endpoint = try Self.endpoint()
+        let seen = Mutex<HTTPRequest?>(nil)
+        let server = try HTTPServer(endpoint: endpoint, onError: { _ in }) { request in
+            seen.withLock { $0 = request }
+            return HTTPResponse.text("ok\n", status: 303)
+        }
+        defer { server.stop() }
+        let body = "name=Acme+%26+Sons&public_phone=%28555%29+010-0042"
+        let response = try LoopbackHTTPClient.request(
+            "POST", "/businesses/new?q=a+b%20c&page=2&page=3", port: endpoint.port,
+            headers: [("Cookie", "session=abc; theme=dark"), ("Content-Type", "application/x-www-form-urlencoded")],
+            body: body)
+        #expect(response.status == 303)
+        let request = try #require(seen.withLock { $0 })
+        #expect(request.method == "POST")
+        #expect(request.path == "/businesses/new")
+        #expect(request.queryValue("q") == "a b c", "percent-decoded, + as a space")
+        #expect(request.queryValue("page") == "3", "the last of repeated arguments")
+        #expect(request.query.map(\.name) == ["q", "page", "page"])
+        #expect(request.header("cookie") == "session=abc; theme=dark")
+        #expect(request.header("Content-Type") == "application/x-www-form-urlencoded")
+        #expect(request.body == Array(body.utf8), "the body exactly as sent")
+    }
+
+    @Test func aBodyOverTheLimitIsRefusedWith413BeforeTheHandler() throws {
+        let endpoint = try Self.endpoint()
+        let calls = Mutex(0)
+        var limits = HTTPServer.Limits()
+        limits.maximumBodyBytes = 1_000
+        let server = try HTTPServer(endpoint: endpoint, limits: limits, onError: { _ in }) { _ in
+            calls.withLock { $0 += 1 }
+            return HTTPResponse.text("ok\n")
+        }
+        defer { server.stop() }
+        let tooLarge = try LoopbackHTTPClient.request("POST", "/", port: endpoint.port, body: String(repeating: "x", count: 20_000))
+        #expect(tooLarge.status == 413)
+        let atTheLimit = try LoopbackHTTPClient.request("POST", "/", port: endpoint.port, body: String(repeating: "x", count: 1_000))
+        #expect(atTheLimit.status == 200)
+        #expect(calls.withLock { $0 } == 1)
+    }
+
+    @Test func aThreadPoolAnswersRequestsAtTheSameTime() throws {
+        let endpoint = try Self.endpoint()
+        var limits = HTTPServer.Limits()
+        limits.threads = 3
+        // Each request waits until all three are inside the handler: one thread alone could
+        // never let that happen, and the requests would time out with 503 instead.
+        let inside = Mutex(0)
+        let server = try HTTPServer(endpoint: endpoint, limits: limits, onError: { _ in }) { _ in
+            inside.withLock { $0 += 1 }
+            let deadline = Date().addingTimeInterval(5)
+            while inside.withLock({ $0 }) < 3, Date() < deadline { usleep(1_000) }
+            return inside.withLock { $0 } >= 3 ? HTTPResponse.text("together\n") : HTTPResponse.text("alone\n", status: 503)
+        }
+        defer { server.stop() }
+        // One request after another is inside: a thread busy in the handler accepts nothing,
+        // so each new connection goes to a free thread.
+        let statuses = Mutex<[Int]>([])
+        let done = DispatchGroup()
+        for number in 1...3 {
+            done.enter()
+            Thread.detachNewThread {
+                let status = (try? LoopbackHTTPClient.request("GET", "/", port: endpoint.port).status) ?? -1
+                statuses.withLock { $0.append(status) }
+                done.leave()
+            }
+            let deadline = Date().addingTimeInterval(5)
+            while inside.withLock({ $0 }) < number, Date() < deadline { usleep(1_000) }
+        }
+        done.wait()
+        #expect(statuses.withLock { $0 } == [200, 200, 200])
     }
 
     @Test func aHeadRequestGetsTheHeadersWithoutTheBody() throws {

@@ -56,15 +56,20 @@ public enum LoopbackHTTPClient {
         return descriptor
     }
 
-    /// Sends `METHOD path HTTP/1.1` (with `Connection: close`, and the body if any) and
-    /// reads the whole reply.
+    /// Sends `METHOD path HTTP/1.1` (with `Connection: close`, `headers`, and the body if
+    /// any) and reads the whole reply.
     public static func request(
-        _ method: String, _ path: String, port: UInt16, body: String? = nil, timeout: Double = 10
+        _ method: String, _ path: String, port: UInt16, headers: [(String, String)] = [], body: String? = nil,
+        timeout: Double = 10
     ) throws -> Response {
         let descriptor = try connect(port: port, timeout: timeout)
         defer { close(descriptor) }
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
-        if let body { head += "Content-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\n" }
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if let body {
+            if !headers.contains(where: { $0.0.lowercased() == "content-type" }) { head += "Content-Type: text/plain\r\n" }
+            head += "Content-Length: \(body.utf8.count)\r\n"
+        }
         try send(head + "\r\n" + (body ?? ""), on: descriptor)
         let raw = try readToEnd(descriptor)
         guard let response = parse(raw) else {
