@@ -63,7 +63,9 @@ public struct BusinessAdminStore {
         guard !overflow else { throw .invalidValue("page \(page) is out of range") }
         let direction = descending ? "DESC" : "ASC"
         // The count comes first and the page joins it, so a page past the end still gives
-        // one row carrying the count. The outer ORDER BY keeps the page's order.
+        // one row carrying the count. The outer ORDER BY keeps the page's order. ORDER BY
+        // names sort_key and sort_id: a bare `id` or `updated_at` would mean the text
+        // columns of the select list, which no index serves.
         let sql = """
             SELECT total.n::text AS total_count, page.*
               FROM (SELECT count(*) AS n FROM public.businesses WHERE \(Self.searchCondition)) AS total
@@ -71,7 +73,7 @@ public struct BusinessAdminStore {
                     SELECT \(column.sqlExpression) AS sort_key, id AS sort_id, \(Self.columns)
                       FROM public.businesses
                      WHERE \(Self.searchCondition)
-                     ORDER BY \(column.sqlExpression) \(direction), id \(direction)
+                     ORDER BY sort_key \(direction), sort_id \(direction)
                      LIMIT $3 OFFSET $4) AS page ON true
              ORDER BY page.sort_key \(direction), page.sort_id \(direction)
             """
