@@ -76,7 +76,7 @@ public struct BusinessStore {
         return try connection.queryPrepared(name: Self.statementName, [phone.e164])
     }
 
-    private static func business(in rows: PostgresRows, row: Int) throws(PostgresError) -> Business {
+    static func business(in rows: PostgresRows, row: Int) throws(PostgresError) -> Business {
         Business(
             id: try rows.value(row: row, column: "id"),
             name: try rows.value(row: row, column: "name"),

@@ -111,13 +111,18 @@ import Testing
     }
 
     @Test func apiRolesCannotTouchTheNumberClaims() throws {
-        // Like Supabase's anon/authenticated roles: granted the tables, no RLS policies.
+        // Like Supabase's anon/authenticated roles: granted the tables; a policy of the
+        // project's own on businesses (which has RLS since 0005), none on the claims.
         let fixture = try Fixture()
         let role = "biztest_api_" + String(UInt32.random(in: .min ... .max), radix: 16)
         try fixture.connection.execute("CREATE ROLE \(role); GRANT ALL ON ALL TABLES IN SCHEMA public TO \(role)")
         defer { _ = try? fixture.connection.execute("RESET ROLE; DROP OWNED BY \(role); DROP ROLE \(role)") }
 
         try fixture.connection.execute("SET ROLE \(role)")
+        let refused = #expect(throws: PostgresError.self) { try fixture.insertBusiness(name: "No policy yet") }
+        #expect(refused?.sqlState == "42501")
+        try fixture.connection.execute(
+            "RESET ROLE; CREATE POLICY api ON businesses TO \(role) USING (true) WITH CHECK (true); SET ROLE \(role)")
         let a = try fixture.insertBusiness(name: "A", publicPhone: "+15550100001")
         #expect(try fixture.connection.query("SELECT count(*) AS n FROM business_phone_numbers")[0, "n"] == "0")
         #expect(try fixture.connection.query("DELETE FROM business_phone_numbers").affectedRowCount == 0)

@@ -15,6 +15,9 @@ import Testing
         let cluster = try PostgresServerProcess()
         let administrator = try cluster.connectAdministrator()
         try administrator.execute("CREATE ROLE \(Self.role) LOGIN PASSWORD '\(Self.password)'")
+        // The role owns the schema but may not create roles: an administrator makes the
+        // admin UI's group roles (migration 0005) beforehand.
+        try administrator.execute("CREATE ROLE biz_admin NOLOGIN; CREATE ROLE biz_viewer NOLOGIN")
         try administrator.execute("ALTER DATABASE \(cluster.databaseName) OWNER TO \(Self.role)")
         let hba = cluster.dataDirectory + "/pg_hba.conf"
         let rules = try String(contentsOfFile: hba, encoding: .utf8)

@@ -1,0 +1,31 @@
+/// A column the admin list of businesses can be sorted by.
+///
+/// Each case maps to a fixed SQL expression: the ORDER BY clause is built from this
+/// whitelist only, never from text a person typed.
+public enum BusinessSortColumn: String, CaseIterable, Sendable {
+    /// The name, case-insensitively.
+    case name
+    /// The public phone number.
+    case publicPhone
+    /// The Twilio phone number.
+    case twilioPhone
+    /// The business type.
+    case businessType
+    /// The 10DLC status that `biz10dlc sync` records as `custom_settings.tenDlcStatus`.
+    case tenDlcStatus
+    /// When the row last changed.
+    case updatedAt
+
+    /// The SQL expression sorted on; `lower(name)` and `updated_at` have indexes, and so
+    /// do the phone columns through their UNIQUE constraints.
+    var sqlExpression: String {
+        switch self {
+        case .name: "lower(name)"
+        case .publicPhone: "public_phone"
+        case .twilioPhone: "twilio_phone"
+        case .businessType: "business_type"
+        case .tenDlcStatus: "custom_settings ->> 'tenDlcStatus'"
+        case .updatedAt: "updated_at"
+        }
+    }
+}
