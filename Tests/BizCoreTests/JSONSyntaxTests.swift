@@ -50,4 +50,15 @@ struct JSONSyntaxTests {
             if ours != foundation { return }
         }
     }
+
+    @Test("Objects typed across lines are objects; single-line checks still refuse them")
+    func multiLineObjects() {
+        let typed = "\r\n{\n  \"timezone\": \"America/Chicago\",\r\n  \"hours\": [9, 17]\n}\n"
+        #expect(JSONSyntax.isObject(typed))
+        #expect(!JSONSyntax.isSingleLineObject(typed))
+        #expect(JSONSyntax.isObject("{}") && JSONSyntax.isObject(" {} "))
+        for text in ["", "[]", "{} {}", "{\n", "{\"a\":\"line\nbreak\"}", "null"] {
+            #expect(!JSONSyntax.isObject(text), "\(text)")
+        }
+    }
 }

@@ -15,16 +15,35 @@ public enum JSONSyntax {
         isSingleLineObject(text.utf8)
     }
 
+    /// Whether `bytes` are exactly one JSON object, with any JSON whitespace (line breaks
+    /// included) before, inside and after it: what a person may type into a text area.
+    public static func isObject(_ bytes: some Collection<UInt8>) -> Bool {
+        var scanner = Scanner(bytes: Array(bytes), allowsLineBreaks: true)
+        scanner.skipSpace()
+        guard scanner.peek == UInt8(ascii: "{"), scanner.value(depth: 0) else { return false }
+        scanner.skipSpace()
+        return scanner.isAtEnd
+    }
+
+    /// `isObject` for text.
+    public static func isObject(_ text: String) -> Bool {
+        isObject(text.utf8)
+    }
+
     /// A position in JSON text; `JSONMemberReader` walks objects with it too.
     struct Scanner {
         let bytes: [UInt8]
         var position = 0
+        /// Whether CR and LF count as whitespace between tokens, as RFC 8259 allows.
+        var allowsLineBreaks = false
 
         var isAtEnd: Bool { position == bytes.count }
         var peek: UInt8? { position < bytes.count ? bytes[position] : nil }
 
         mutating func skipSpace() {
-            while let byte = peek, byte == 0x20 || byte == 0x09 { position += 1 }
+            while let byte = peek, byte == 0x20 || byte == 0x09 || (allowsLineBreaks && (byte == 0x0A || byte == 0x0D)) {
+                position += 1
+            }
         }
 
         mutating func consume(_ byte: UInt8) -> Bool {
