@@ -54,21 +54,7 @@ extension FakeTwilio {
         /// Encodes a query name or value the way Twilio writes its page URIs: unreserved
         /// characters as they are, a space as `+`, everything else as `%XX` (`+` is `%2B`).
         static func encode(_ text: String) -> String {
-            var encoded = ""
-            for byte in text.utf8 {
-                switch byte {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                    UInt8(ascii: "_"), UInt8(ascii: "~"):
-                    encoded.unicodeScalars.append(Unicode.Scalar(byte))
-                case UInt8(ascii: " "):
-                    encoded += "+"
-                default:
-                    let digits = Array("0123456789ABCDEF")
-                    encoded += "%" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 15)])
-                }
-            }
-            return encoded
+            FormURLEncoding.encodeComponent(text)
         }
 
         private static func hexValue(_ byte: UInt8) -> UInt8? {
