@@ -34,19 +34,30 @@ public final class PostgresConnection {
     ///     from the environment (`PGHOST`, `PGPASSWORD`...) fill in what it leaves out.
     ///   - connectTimeout: how long to wait for the server to accept and authenticate,
     ///     name resolution included (a `connect_timeout` in the string is ignored).
+    ///   - login: a role and password that override any user and password the string or
+    ///     the environment give, for a person signing in with their own PostgreSQL role
+    ///     (the admin pages); `usePassword(_:)`'s process-wide password is then not used.
+    ///     libpq keeps the password for the connection's lifetime; the caller need not.
     /// - Throws: ``PostgresError/connectionFailed(_:)``, whose message never contains the
     ///   password or the connection string.
-    public init(connectionString: String, connectTimeout: Duration = .seconds(5)) throws(PostgresError) {
+    public init(
+        connectionString: String, connectTimeout: Duration = .seconds(5), login: (user: String, password: String)? = nil
+    ) throws(PostgresError) {
         let password = try Self.password(in: connectionString)
-        let fallbackPassword = Self.fallbackPassword.withLock { $0 }
+        let fallbackPassword = login == nil ? Self.fallbackPassword.withLock { $0 } : nil
         // Keywords after `dbname` override what the expanded connection string says:
-        // results are decoded as UTF-8, so the client encoding is not negotiable. The
-        // fallback password comes before, so a password in the string wins.
+        // results are decoded as UTF-8, so the client encoding is not negotiable, and a
+        // login names the role itself. The fallback password comes before, so a password
+        // in the string wins.
         var keywords: [String?] = ["application_name", "dbname", "client_encoding", nil]
         var values: [String?] = ["bizcached", connectionString, "UTF8", nil]
         if let fallbackPassword {
             keywords.insert("password", at: 1)
             values.insert(fallbackPassword, at: 1)
+        }
+        if let login {
+            keywords.insert(contentsOf: ["user", "password"], at: keywords.count - 1)
+            values.insert(contentsOf: [login.user, login.password], at: values.count - 1)
         }
         let connection = withCStrings(keywords) { keywords in
             withCStrings(values) { values in PQconnectStartParams(keywords, values, 1) }
@@ -55,7 +66,7 @@ public final class PostgresConnection {
         if let problem = Self.completeConnecting(connection, within: connectTimeout) {
             let message = Self.redacted(
                 problem,
-                secrets: [connectionString, password, fallbackPassword, PQpass(connection).map { String(cString: $0) }])
+                secrets: [connectionString, password, fallbackPassword, login?.password, PQpass(connection).map { String(cString: $0) }])
             PQfinish(connection)
             throw .connectionFailed(message)
         }

@@ -135,6 +135,29 @@ import Testing
         #expect(error?.description.contains("sekret") == false)
     }
 
+    @Test func aLoginOverridesTheUserOfTheConnectionString() throws {
+        let fixture = try Fixture()
+        let viewer = try TemporaryLoginRole(in: "biz_viewer", on: fixture.database)
+        defer { viewer.drop(after: fixture.connection) }
+        // The test database's string names the superuser; the login replaces it.
+        let connection = try PostgresConnection(
+            connectionString: fixture.database.connectionString, login: (user: viewer.name, password: "sekret-login"))
+        #expect(try connection.query("SELECT current_user AS who")[0, "who"] == viewer.name)
+
+        let error = #expect(throws: PostgresError.self) {
+            try PostgresConnection(
+                connectionString: fixture.database.connectionString,
+                login: (user: "biztest_nobody_\(UInt32.random(in: 0 ... .max))", password: "sekret-login"))
+        }
+        #expect(error?.description.contains("does not exist") == true)
+        #expect(error?.description.contains("sekret-login") == false)
+        let unreachable = #expect(throws: PostgresError.self) {
+            try PostgresConnection(
+                connectionString: "host=/nonexistent/bizcached dbname=x", login: (user: "someone", password: "sekret-login"))
+        }
+        #expect(unreachable?.description.contains("sekret-login") == false)
+    }
+
     @Test func aMissingSocketNamesTheSocket() {
         let error = #expect(throws: PostgresError.self) {
             try PostgresConnection(connectionString: "host=/nonexistent/bizcached dbname=x password=sekret")
