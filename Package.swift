@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "bizbench", targets: ["bizbench"]),
         .executable(name: "bizqueue", targets: ["bizqueue"]),
         .executable(name: "biz10dlc", targets: ["biz10dlc"]),
+        .library(name: "BizAdmin", targets: ["BizAdmin"]),
     ],
     targets: [
         // C shims: a modulemap and one header each, nothing else.
@@ -53,6 +54,9 @@ let package = Package(
         .target(name: "BizCompliance", dependencies: ["BizCore", "BizSystem", "BizPostgres", "BizTwilio"]),
         .executableTarget(name: "biz10dlc", dependencies: ["BizCompliance", "BizCore", "BizPostgres", "BizSystem", "BizTwilio"]),
         .target(name: "BizClient", dependencies: ["BizCore", "BizSystem"]),
+        // The admin web pages: sessions, routes and HTML, each person signed in as their own
+        // PostgreSQL role; bizadmin serves them on loopback.
+        .target(name: "BizAdmin", dependencies: ["BizCore", "BizPostgres", "BizHTTP", "BizSystem"]),
 
         // Executables: parse arguments, wire parts together.
         .executableTarget(name: "bizcached", dependencies: ["BizServer", "BizSystem", "BizCore", "BizPostgres", "BizHTTP"]),
@@ -84,6 +88,7 @@ let package = Package(
         .testTarget(name: "BizHTTPTests", dependencies: ["BizHTTP", "BizCore", "BizTestSupport"]),
         .testTarget(name: "BizTwilioTests", dependencies: ["BizTwilio", "BizCore", "BizTestSupport"]),
         .testTarget(name: "BizComplianceTests", dependencies: ["BizCompliance", "BizClient", "BizPostgres", "BizTestSupport", "biz10dlc", "bizcached"]),
+        .testTarget(name: "BizAdminTests", dependencies: ["BizAdmin", "BizCore", "BizHTTP", "BizPostgres", "BizTestSupport"]),
         .testTarget(name: "BizQueueTests", dependencies: ["BizQueue", "BizPostgres", "BizTestSupport", "bizqueue"]),
         // Tests only: systemd's MemoryDenyWriteExecute= seccomp filter, for SystemdUnitTests.
         .systemLibrary(name: "CSeccomp", path: "Tests/CSeccomp"),

@@ -1,0 +1,112 @@
+import BizAdmin
+import Testing
+
+/// Creating, editing and deleting through the forms, as an admin.
+@Suite struct BusinessEditingTests {
+    @Test func anAdminCreatesEditsAndDeletesABusiness() throws {
+        let fixture = try AdminFixture()
+        let browser = try fixture.signIn(try fixture.makeRole(in: "biz_admin"))
+        let list = AdminFixture.text(fixture.get("/", cookie: browser.cookie))
+        #expect(list.contains("href=\"/businesses/new\""))
+
+        let blank = fixture.get("/businesses/new", cookie: browser.cookie)
+        #expect(blank.status == 200)
+        #expect(AdminFixture.text(blank).contains(#"<form method="post" action="/businesses">"#))
+        #expect(AdminFixture.csrfToken(in: AdminFixture.text(blank)) == browser.csrf)
+
+        let created = fixture.post(
+            "/businesses",
+            form: [
+                ("csrf", browser.csrf), ("name", "  Acme  "), ("public_phone", "555.010.0001"), ("twilio_phone", ""),
+                ("business_type", "plumber"), ("custom_settings", #"{"timezone": "America/Chicago"}"#),
+            ],
+            cookie: browser.cookie)
+        #expect(created.status == 303)
+        #expect(AdminFixture.header("Location", in: created) == ["/"])
+        let row = try fixture.owner.query(
+            "SELECT id::text AS id, name, public_phone, twilio_phone, business_type, custom_settings->>'timezone' AS tz FROM businesses")
+        #expect(row.rows.count == 1)
+        #expect(row[0, "name"] == "Acme" && row[0, "public_phone"] == "+15550100001" && row[0, "twilio_phone"] == nil)
+        #expect(row[0, "business_type"] == "plumber" && row[0, "tz"] == "America/Chicago")
+        let id = try #require(row[0, "id"])
+
+        let edit = fixture.get("/businesses/\(id)/edit", cookie: browser.cookie)
+        #expect(edit.status == 200)
+        let form = AdminFixture.text(edit)
+        #expect(form.contains("action=\"/businesses/\(id)\"") && form.contains("value=\"+15550100001\""))
+        #expect(form.contains("value=\"Acme\""))
+
+        let updated = fixture.post(
+            "/businesses/\(id)",
+            form: [
+                ("csrf", browser.csrf), ("name", "Acme Plumbing"), ("public_phone", "(555) 010-0002"),
+                ("twilio_phone", "+1 555 010 0003"), ("business_type", ""), ("custom_settings", ""),
+            ],
+            cookie: browser.cookie)
+        #expect(updated.status == 303)
+        let changed = try fixture.owner.query(
+            "SELECT name, public_phone, twilio_phone, business_type, custom_settings::text AS settings FROM businesses")
+        #expect(changed.rows == [["Acme Plumbing", "+15550100002", "+15550100003", nil, "{}"]])
+
+        let confirm = fixture.get("/businesses/\(id)/delete", cookie: browser.cookie)
+        #expect(confirm.status == 200)
+        let question = AdminFixture.text(confirm)
+        #expect(question.contains("Delete “Acme Plumbing”"))
+        #expect(question.contains(#"<form method="post" action="/businesses/\#(id)/delete">"#))
+        #expect(try fixture.storedName(id: id) == "Acme Plumbing", "asking deletes nothing")
+
+        let deleted = fixture.post("/businesses/\(id)/delete", form: [("csrf", browser.csrf)], cookie: browser.cookie)
+        #expect(deleted.status == 303)
+        #expect(try fixture.storedName(id: id) == nil)
+        #expect(fixture.post("/businesses/\(id)/delete", form: [("csrf", browser.csrf)], cookie: browser.cookie).status == 404)
+        #expect(fixture.get("/businesses/\(id)/edit", cookie: browser.cookie).status == 404)
+        #expect(fixture.get("/businesses/not-a-uuid/edit", cookie: browser.cookie).status == 404)
+    }
+
+    @Test func validationErrorsShowBesideTheirFields() throws {
+        let fixture = try AdminFixture()
+        let acme = try fixture.insertBusiness(name: "Acme", publicPhone: "+15550100042")
+        let browser = try fixture.signIn(try fixture.makeRole(in: "biz_admin"))
+
+        let invalid = fixture.post(
+            "/businesses",
+            form: [
+                ("csrf", browser.csrf), ("name", "   "), ("public_phone", "not a phone"), ("twilio_phone", ""),
+                ("business_type", ""), ("custom_settings", "[1, 2]"),
+            ],
+            cookie: browser.cookie)
+        #expect(invalid.status == 422)
+        let page = AdminFixture.text(invalid)
+        #expect(page.contains(#"<span class="error" id="name-error">A name is required.</span>"#))
+        #expect(page.contains(#"id="public_phone-error">Not a phone number"#))
+        #expect(page.contains(#"id="custom_settings-error">Must be a JSON object"#))
+        #expect(!page.contains("twilio_phone-error"))
+        // What was typed comes back, escaped.
+        #expect(page.contains("value=\"not a phone\"") && page.contains(">[1, 2]</textarea>"))
+        // Each error follows its own field.
+        let nameField = try #require(page.range(of: "id=\"name\""))
+        let nameError = try #require(page.range(of: "id=\"name-error\""))
+        let phoneField = try #require(page.range(of: "id=\"public_phone\""))
+        #expect(nameField.lowerBound < nameError.lowerBound && nameError.lowerBound < phoneField.lowerBound)
+
+        let taken = fixture.post(
+            "/businesses",
+            form: [("csrf", browser.csrf), ("name", "Copycat"), ("public_phone", ""), ("twilio_phone", "(555) 010-0042")],
+            cookie: browser.cookie)
+        #expect(taken.status == 422)
+        #expect(AdminFixture.text(taken).contains(#"id="twilio_phone-error">Already used by another business: Acme."#))
+
+        // A business keeps its own number when edited.
+        let other = try fixture.insertBusiness(name: "Other", publicPhone: "+15550100050")
+        let keep = fixture.post(
+            "/businesses/\(acme)", form: [("csrf", browser.csrf), ("name", "Acme Co"), ("public_phone", "+15550100042")],
+            cookie: browser.cookie)
+        #expect(keep.status == 303)
+        let steal = fixture.post(
+            "/businesses/\(other)", form: [("csrf", browser.csrf), ("name", "Other"), ("public_phone", "5550100042")],
+            cookie: browser.cookie)
+        #expect(steal.status == 422)
+        #expect(AdminFixture.text(steal).contains(#"id="public_phone-error">Already used by another business: Acme Co."#))
+        #expect(try fixture.owner.query("SELECT count(*)::text AS n FROM businesses")[0, "n"] == "2")
+    }
+}
