@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "bizbench", targets: ["bizbench"]),
         .executable(name: "bizqueue", targets: ["bizqueue"]),
         .executable(name: "biz10dlc", targets: ["biz10dlc"]),
+        .executable(name: "bizadmin", targets: ["bizadmin"]),
         .library(name: "BizAdmin", targets: ["BizAdmin"]),
     ],
     targets: [
@@ -57,6 +58,7 @@ let package = Package(
         // The admin web pages: sessions, routes and HTML, each person signed in as their own
         // PostgreSQL role; bizadmin serves them on loopback.
         .target(name: "BizAdmin", dependencies: ["BizCore", "BizPostgres", "BizHTTP", "BizSystem"]),
+        .executableTarget(name: "bizadmin", dependencies: ["BizAdmin", "BizCore", "BizHTTP", "BizSystem"]),
 
         // Executables: parse arguments, wire parts together.
         .executableTarget(name: "bizcached", dependencies: ["BizServer", "BizSystem", "BizCore", "BizPostgres", "BizHTTP"]),
@@ -88,7 +90,7 @@ let package = Package(
         .testTarget(name: "BizHTTPTests", dependencies: ["BizHTTP", "BizCore", "BizTestSupport"]),
         .testTarget(name: "BizTwilioTests", dependencies: ["BizTwilio", "BizCore", "BizTestSupport"]),
         .testTarget(name: "BizComplianceTests", dependencies: ["BizCompliance", "BizClient", "BizPostgres", "BizTestSupport", "biz10dlc", "bizcached"]),
-        .testTarget(name: "BizAdminTests", dependencies: ["BizAdmin", "BizCore", "BizHTTP", "BizPostgres", "BizTestSupport"]),
+        .testTarget(name: "BizAdminTests", dependencies: ["BizAdmin", "BizCore", "BizHTTP", "BizPostgres", "BizTestSupport", "bizadmin"]),
         .testTarget(name: "BizQueueTests", dependencies: ["BizQueue", "BizPostgres", "BizTestSupport", "bizqueue"]),
         // Tests only: systemd's MemoryDenyWriteExecute= seccomp filter, for SystemdUnitTests.
         .systemLibrary(name: "CSeccomp", path: "Tests/CSeccomp"),

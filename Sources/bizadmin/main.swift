@@ -1,0 +1,69 @@
+import BizAdmin
+import BizCore
+import BizHTTP
+import BizSystem
+import Glibc
+import Synchronization
+
+// bizadmin: the businesses admin pages on a loopback address, until SIGTERM or SIGINT.
+// Exit codes follow sysexits.h.
+
+let exitUsage: Int32 = 64, exitUnavailable: Int32 = 69
+
+func fail(_ message: String, _ status: Int32) -> Never {
+    ProcessEnvironment.printError(message)
+    exit(status)
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if ArgumentScanner.asksForVersion(arguments) {
+    print("bizadmin \(BizcachedVersion.current)")
+    exit(0)
+}
+let invocation: AdminInvocation
+do {
+    invocation = try AdminInvocation.parse(arguments: arguments, environment: ProcessEnvironment.variables)
+} catch {
+    fail("\(error)\nTry 'bizadmin --help'.", exitUsage)
+}
+if invocation.showsHelp {
+    print(AdminInvocation.usage, terminator: "")
+    exit(0)
+}
+if let level = ProcessEnvironment.variables["BIZADMIN_LOG_LEVEL"].flatMap(LogLevel.init(name:)) { Log.level = level }
+
+SignalWatcher.blockSignals()
+let application = AdminApplication(
+    settings: AdminSettings(
+        databaseURL: invocation.databaseURL,
+        sessionIdleTimeout: UInt64(invocation.sessionIdleTimeout * 1_000_000_000),
+        secureCookies: invocation.behindTLS))
+var limits = HTTPServer.Limits()
+limits.threads = invocation.threads
+limits.connections = 64
+let server: HTTPServer
+do {
+    server = try HTTPServer(
+        endpoint: invocation.listen, limits: limits, onError: { Log.warning("http", ["error": $0]) },
+        handler: { application.handle($0) })
+} catch {
+    fail(error.description, exitUnavailable)
+}
+Log.info("serving the admin pages", ["url": "http://\(server.endpoint)/"])
+
+let stopping = Mutex(false)
+SignalWatcher.start { signal in
+    guard signal != .hangup else { return }
+    Log.info("stopping", ["signal": "\(signal)"])
+    stopping.withLock { $0 = true }
+}
+// Idle sessions end (and their connections close) within a minute even when nobody asks.
+var ticks = 0
+while !stopping.withLock({ $0 }) {
+    usleep(200_000)
+    ticks += 1
+    if ticks % 300 == 0 { application.removeExpiredSessions() }
+}
+server.stop()
+application.closeAll()
+Log.info("stopped")
