@@ -27,7 +27,7 @@ final class AdminFixture {
     let owner: PostgresConnection
     let clock = Clock()
     let application: AdminApplication
-    private var roles: [String] = []
+    private var roles: [TemporaryLoginRole] = []
 
     init() throws {
         database = try PostgresTestDatabase()
@@ -39,20 +39,15 @@ final class AdminFixture {
 
     deinit {
         application.closeAll()
-        if let administrator = try? database.connectAdministrator() {
-            for role in roles { _ = try? administrator.execute("DROP ROLE IF EXISTS \(role)") }
-        }
+        for role in roles { role.drop() }
     }
 
-    /// A new LOGIN role with a password in `group` (`biz_admin` or `biz_viewer`). The test
-    /// cluster trusts its socket, so the password is not checked there.
+    /// A new LOGIN role with a password in `group` (`biz_admin` or `biz_viewer`), dropped
+    /// with the fixture.
     func makeRole(in group: String) throws -> String {
-        let name = "biztest_person_" + String(UInt64.random(in: .min ... .max), radix: 16)
-        let administrator = try database.connectAdministrator()
-        try administrator.execute(
-            "CREATE ROLE \(name) LOGIN PASSWORD 'correct horse' IN ROLE \(try administrator.quoteIdentifier(group))")
-        roles.append(name)
-        return name
+        let role = try TemporaryLoginRole(in: group, on: database, withPassword: true)
+        roles.append(role)
+        return role.name
     }
 
     /// Inserts a business as the owner; returns its id.
@@ -93,7 +88,7 @@ final class AdminFixture {
 
     /// Opens the sign-in page and submits it for `role`: the sign-in response and the
     /// sign-in cookie it used.
-    func submitLogin(role: String, password: String = "correct horse") -> HTTPResponse {
+    func submitLogin(role: String, password: String = TemporaryLoginRole.password) -> HTTPResponse {
         let page = get("/login")
         let token = Self.cookieValue("bizadmin_login", in: page) ?? ""
         return post(
