@@ -124,7 +124,9 @@ public final class AdminApplication: Sendable {
     }
 
     /// Runs `body` with a store on the session's connection, under the session's lock; a
-    /// store failure becomes its error page.
+    /// store failure becomes its error page. A lost connection (the server restarted) is
+    /// opened again for the session's next request; the failed one is not retried, since it
+    /// may have been a change.
     func withStore(
         _ session: AdminSession, _ body: (BusinessAdminStore) throws(AdminStoreError) -> HTTPResponse
     ) -> HTTPResponse {
@@ -132,6 +134,9 @@ public final class AdminApplication: Sendable {
             do throws(AdminStoreError) {
                 return try body(BusinessAdminStore(connection: connection))
             } catch {
+                if case .database(let problem) = error, problem.isConnectionProblem || !connection.isConnected {
+                    try? connection.reset()
+                }
                 return failure(error, session: session)
             }
         }

@@ -1,5 +1,7 @@
 import BizAdmin
+import BizCore
 import BizHTTP
+import BizTestSupport
 import Testing
 
 /// Signing in and out, the throttle, and sessions that expire.
@@ -54,6 +56,24 @@ import Testing
         #expect(AdminFixture.header("Set-Cookie", in: out).contains { $0.hasPrefix("bizadmin_session=;") && $0.contains("Max-Age=0") })
         #expect(fixture.application.connectionCount == 0)
         #expect(fixture.get("/", cookie: "bizadmin_session=\(token)").status == 303)
+    }
+
+    @Test func cookiesAreSecureBehindTLS() throws {
+        let database = try PostgresTestDatabase()
+        try database.applyMigrations()
+        let application = AdminApplication(settings: AdminSettings(databaseURL: database.connectionString, secureCookies: true))
+        defer { application.closeAll() }
+        let role = try TemporaryLoginRole(in: "biz_viewer", on: database, withPassword: true)
+        defer { role.drop() }
+        let page = application.handle(HTTPRequest(method: "GET", path: "/login"))
+        let token = try #require(AdminFixture.cookieValue("bizadmin_login", in: page))
+        #expect(AdminFixture.header("Set-Cookie", in: page).allSatisfy { $0.hasSuffix("; Secure") })
+        let body = FormURLEncoding.encode([("csrf", token), ("role", role.name), ("password", TemporaryLoginRole.password)])
+        let signedIn = application.handle(
+            HTTPRequest(method: "POST", path: "/login", headers: ["cookie": "bizadmin_login=\(token)"], body: Array(body.utf8)))
+        #expect(signedIn.status == 303)
+        let cookies = AdminFixture.header("Set-Cookie", in: signedIn)
+        #expect(cookies.count == 2 && cookies.allSatisfy { $0.contains("; Secure") })
     }
 
     @Test func theSignInFormNeedsItsOwnToken() throws {
