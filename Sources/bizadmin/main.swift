@@ -2,8 +2,8 @@ import BizAdmin
 import BizCore
 import BizHTTP
 import BizSystem
+import Dispatch
 import Glibc
-import Synchronization
 
 // bizadmin: the businesses admin pages on a loopback address, until SIGTERM or SIGINT.
 // Exit codes follow sysexits.h.
@@ -51,18 +51,15 @@ do {
 }
 Log.info("serving the admin pages", ["url": "http://\(server.endpoint)/"])
 
-let stopping = Mutex(false)
+let stopped = DispatchSemaphore(value: 0)
 SignalWatcher.start { signal in
     guard signal != .hangup else { return }
     Log.info("stopping", ["signal": "\(signal)"])
-    stopping.withLock { $0 = true }
+    stopped.signal()
 }
 // Idle sessions end (and their connections close) within a minute even when nobody asks.
-var ticks = 0
-while !stopping.withLock({ $0 }) {
-    usleep(200_000)
-    ticks += 1
-    if ticks % 300 == 0 { application.removeExpiredSessions() }
+while stopped.wait(timeout: .now() + .seconds(60)) == .timedOut {
+    application.removeExpiredSessions()
 }
 server.stop()
 application.closeAll()
