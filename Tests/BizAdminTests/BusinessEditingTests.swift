@@ -1,4 +1,5 @@
 import BizAdmin
+import Glibc
 import Testing
 
 /// Creating, editing and deleting through the forms, as an admin.
@@ -61,6 +62,23 @@ import Testing
         #expect(fixture.post("/businesses/\(id)/delete", form: [("csrf", browser.csrf)], cookie: browser.cookie).status == 404)
         #expect(fixture.get("/businesses/\(id)/edit", cookie: browser.cookie).status == 404)
         #expect(fixture.get("/businesses/not-a-uuid/edit", cookie: browser.cookie).status == 404)
+    }
+
+    @Test func aSavedChangeNotifiesBizcached() throws {
+        let fixture = try AdminFixture()
+        let listener = try fixture.database.connect()
+        try listener.listen("business_changed")
+        let browser = try fixture.signIn(try fixture.makeRole(in: "biz_admin"))
+        let created = fixture.post(
+            "/businesses", form: [("csrf", browser.csrf), ("name", "Acme"), ("public_phone", "(555) 010-0007")],
+            cookie: browser.cookie)
+        #expect(created.status == 303)
+        var payloads: [String] = []
+        for _ in 0..<20 where payloads.isEmpty {
+            usleep(50_000)
+            payloads = try listener.notifications().map(\.payload)
+        }
+        #expect(payloads == ["+15550100007"])
     }
 
     @Test func validationErrorsShowBesideTheirFields() throws {
