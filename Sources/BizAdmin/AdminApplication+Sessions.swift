@@ -89,6 +89,8 @@ extension AdminApplication {
                 status: 401)
         }
         throttle.recordSuccess(for: role)
+        // A page must not hold an HTTP thread and the session's lock for long.
+        _ = try? connection.execute("SET statement_timeout = '15s'")
         let canWrite =
             (try? connection.query("SELECT has_table_privilege('public.businesses', 'UPDATE')::text AS can_write"))?[0, "can_write"]
             == "true"

@@ -42,6 +42,9 @@ import Testing
         #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"))
         #expect(!cookie.contains("Secure"))
         #expect(fixture.application.connectionCount == 1)
+        let sessions = try fixture.owner.query(
+            "SELECT count(*)::text AS n FROM pg_stat_activity WHERE usename = $1 AND datname = current_database()", [role])
+        #expect(sessions[0, "n"] == "1", "one connection as the signed-in role")
 
         let token = try #require(AdminFixture.cookieValue("bizadmin_session", in: response))
         let list = fixture.get("/", cookie: "bizadmin_session=\(token)")
