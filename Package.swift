@@ -4,6 +4,7 @@ import PackageDescription
 // Layers, dependencies pointing down only:
 //   executables (bizcached, bizctl)  →  BizServer, BizClient
 //   adapters (BizSystem, BizRedis, BizPostgres, BizHTTP)  →  BizCore + one C shim each
+//     (BizHTTP also takes BizSystem's Unix socket listener)
 //   BizCore: pure logic, no I/O
 let package = Package(
     name: "bizcached",
@@ -37,7 +38,7 @@ let package = Package(
         .target(name: "BizRedis", dependencies: ["CHiredis", "BizCore"]),
         // HTTP on loopback through GNU libmicrohttpd: /metrics now, the admin pages later.
         // Its own target, so that only the programs that serve HTTP link the library.
-        .target(name: "BizHTTP", dependencies: ["CMicroHTTPD", "BizCore"]),
+        .target(name: "BizHTTP", dependencies: ["CMicroHTTPD", "BizCore", "BizSystem"]),
         // Twilio's REST API over Foundation's URLSession.
         .target(name: "BizTwilio", dependencies: ["BizCore"]),
         .target(
@@ -96,10 +97,10 @@ let package = Package(
         .systemLibrary(name: "CSeccomp", path: "Tests/CSeccomp"),
         .testTarget(
             name: "BizServerTests",
-            // bizqueue and biz10dlc: the systemd units name them (SystemdUnitTests).
+            // bizqueue, biz10dlc and bizadmin: the systemd units name them (SystemdUnitTests).
             dependencies: [
                 "BizServer", "BizClient", "BizBench", "BizTestSupport", "CSeccomp", "bizcached", "bizctl", "bizbench",
-                "bizqueue", "biz10dlc",
+                "bizqueue", "biz10dlc", "bizadmin",
             ]
         ),
     ],

@@ -1,10 +1,12 @@
 import BizCore
+import BizSystem
 import CMicroHTTPD
 import Glibc
 import Synchronization
 
-/// An HTTP/1.1 server on one loopback address, run by GNU libmicrohttpd on threads of its
-/// own: every request is answered by `handler`, on one of `Limits.threads` threads.
+/// An HTTP/1.1 server on one loopback address or Unix socket, run by GNU libmicrohttpd on
+/// threads of its own: every request is answered by `handler`, on one of `Limits.threads`
+/// threads.
 ///
 /// The server owns libmicrohttpd's daemon handle; `stop()` (or releasing the server) shuts
 /// it down and waits for its threads. A client that exceeds the limits is disconnected:
@@ -33,43 +35,75 @@ public final class HTTPServer {
     public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
 
     /// Where the server listens.
-    public let endpoint: LoopbackEndpoint
+    public let address: HTTPListenAddress
     private var daemon: OpaquePointer?
     private let context: Unmanaged<Context>
+    /// The Unix socket file this server created, removed when it stops.
+    private let socketPath: String?
 
-    /// Binds `endpoint` and starts serving.
+    /// Binds `address` and starts serving. A Unix socket is created with mode 0660 (owner
+    /// and group may connect); a stale socket file is replaced, a live one is an error.
     /// - Parameter onError: told of libmicrohttpd's error messages (a refused connection,
     ///   a malformed request), from the server's thread.
     public init(
-        endpoint: LoopbackEndpoint, limits: Limits = Limits(), onError: @escaping @Sendable (String) -> Void,
+        address: HTTPListenAddress, limits: Limits = Limits(), onError: @escaping @Sendable (String) -> Void,
         handler: @escaping Handler
     ) throws(HTTPServerError) {
-        self.endpoint = endpoint
+        self.address = address
         // Retained for libmicrohttpd's callbacks until its thread has stopped (see `stop`).
         let context = Unmanaged.passRetained(
             Context(handler: handler, onError: onError, maximumBodyBytes: limits.maximumBodyBytes))
         self.context = context
-        let started = Self.withSocketAddress(of: endpoint) { address in
-            Self.start(address: address, limits: limits, isIPv6: endpoint.isIPv6, port: endpoint.port, context: context)
+        let started: OpaquePointer??
+        switch address {
+        case .loopback(let endpoint):
+            socketPath = nil
+            started = Self.withSocketAddress(of: endpoint) { socketAddress in
+                Self.start(
+                    listening: .address(socketAddress, port: endpoint.port, isIPv6: endpoint.isIPv6), limits: limits,
+                    context: context)
+            }
+        case .unixSocket(let path):
+            let listener: UnixListener
+            do {
+                listener = try UnixListener(path: path)
+            } catch {
+                context.release()
+                throw .cannotListen(address: address.description, reason: error.description)
+            }
+            socketPath = path
+            // From here on libmicrohttpd owns the descriptor and closes it when it stops.
+            let daemon = Self.start(listening: .descriptor(listener.descriptor), limits: limits, context: context)
+            if daemon == nil { listener.close() }
+            started = .some(daemon)
         }
         guard let started, let daemon = started else {
             let reason = started == nil ? "not a numeric address" : context.takeUnretainedValue().lastError ?? "unknown error"
             context.release()
-            throw .cannotListen(address: endpoint.description, reason: reason)
+            throw .cannotListen(address: address.description, reason: reason)
         }
         self.daemon = daemon
     }
 
+    /// Binds a loopback `endpoint` and starts serving; see `init(address:limits:onError:handler:)`.
+    public convenience init(
+        endpoint: LoopbackEndpoint, limits: Limits = Limits(), onError: @escaping @Sendable (String) -> Void,
+        handler: @escaping Handler
+    ) throws(HTTPServerError) {
+        try self.init(address: .loopback(endpoint), limits: limits, onError: onError, handler: handler)
+    }
+
     deinit { stop() }
 
-    /// Stops listening, closes every connection and waits for the server's thread. Safe to
-    /// call more than once.
+    /// Stops listening, closes every connection and waits for the server's thread, then
+    /// removes the Unix socket file it created. Safe to call more than once.
     public func stop() {
         guard let daemon else { return }
         self.daemon = nil
         MHD_stop_daemon(daemon)
         // No callback can run any more: the context may go.
         context.release()
+        if let socketPath { unlink(socketPath) }
     }
 
     // MARK: libmicrohttpd
@@ -103,12 +137,20 @@ public final class HTTPServer {
         var isTooLarge = false
     }
 
+    /// What libmicrohttpd listens on: an address it binds, or a socket bound already.
+    private enum Listening {
+        case address(UnsafeRawPointer, port: UInt16, isIPv6: Bool)
+        case descriptor(Int32)
+    }
+
     /// Starts libmicrohttpd's daemon on its own polling threads (epoll where it can).
-    private static func start(
-        address: UnsafeRawPointer, limits: Limits, isIPv6: Bool, port: UInt16, context: Unmanaged<Context>
-    ) -> OpaquePointer? {
+    private static func start(listening: Listening, limits: Limits, context: Unmanaged<Context>) -> OpaquePointer? {
         var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_AUTO.rawValue | MHD_USE_ERROR_LOG.rawValue
-        if isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+        var port: UInt16 = 0
+        if case .address(_, let boundPort, let isIPv6) = listening {
+            port = boundPort
+            if isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+        }
         // C callbacks capture nothing: they find the context through their `cls` argument.
         // libmicrohttpd calls `answer` once when the headers are in, then once per piece of
         // body, then once more with no data: the request is answered on that last call.
@@ -162,12 +204,15 @@ public final class HTTPServer {
         // The logger comes first, so that it gets the messages about the other options too.
         var options: [CVarArg] = [
             MHD_OPTION.EXTERNAL_LOGGER.rawValue, unsafeBitCast(log, to: OpaquePointer.self), OpaquePointer(contextPointer),
-            MHD_OPTION.SOCK_ADDR.rawValue, OpaquePointer(address),
             MHD_OPTION.CONNECTION_LIMIT.rawValue, UInt32(clamping: limits.connections),
             MHD_OPTION.CONNECTION_TIMEOUT.rawValue, UInt32(clamping: limits.timeoutSeconds),
             MHD_OPTION.CONNECTION_MEMORY_LIMIT.rawValue, Int(limits.memoryPerConnection),
             MHD_OPTION.NOTIFY_COMPLETED.rawValue, unsafeBitCast(completed, to: OpaquePointer.self), OpaquePointer(contextPointer),
         ]
+        switch listening {
+        case .address(let address, _, _): options += [MHD_OPTION.SOCK_ADDR.rawValue, OpaquePointer(address)]
+        case .descriptor(let descriptor): options += [MHD_OPTION.LISTEN_SOCKET.rawValue, descriptor]
+        }
         if limits.threads > 1 { options += [MHD_OPTION.THREAD_POOL_SIZE.rawValue, UInt32(clamping: limits.threads)] }
         options.append(MHD_OPTION.END.rawValue)
         return withVaList(options) { arguments in

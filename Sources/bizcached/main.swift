@@ -116,7 +116,7 @@ do {
     listener.close()
     exit(69)  // EX_UNAVAILABLE
 }
-if let endpoint = metricsServer?.endpoint { Log.info("serving metrics", ["url": "http://\(endpoint)/metrics"]) }
+if let endpoint = metricsServer?.address { Log.info("serving metrics", ["url": "http://\(endpoint)/metrics"]) }
 
 do {
     try server.start()

@@ -123,7 +123,7 @@ case .work(let options):
     } catch {
         fail(error.description, exitUnavailable)
     }
-    if let endpoint = metricsServer?.endpoint { Log.info("serving metrics", ["url": "http://\(endpoint)/metrics"]) }
+    if let endpoint = metricsServer?.address { Log.info("serving metrics", ["url": "http://\(endpoint)/metrics"]) }
     SignalWatcher.start { signal in
         guard signal != .hangup else { return }
         Log.info("stopping: finishing the texts in hand", ["signal": "\(signal)"])

@@ -192,4 +192,71 @@ import Testing
         server.stop()
         #expect(throws: ChildProcess.Failure.self) { try LoopbackHTTPClient.connect(port: endpoint.port) }
     }
+
+    // MARK: Unix socket
+
+    /// A socket path in a fresh temporary folder, and the folder.
+    private static func socketPath() throws -> (path: String, folder: String) {
+        var template = Array("/tmp/bizhttp-test.XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw ChildProcess.Failure("mkdtemp failed") }
+        let folder = String(cString: made)
+        return (folder + "/http.sock", folder)
+    }
+
+    @Test func servesOnAUnixSocketWithMode0660AndRemovesItOnStop() throws {
+        let (path, folder) = try Self.socketPath()
+        defer { rmdir(folder) }
+        let server = try HTTPServer(address: .unixSocket(path: path), onError: { _ in }) { request in
+            HTTPResponse.text("over unix: \(request.path)\n")
+        }
+        #expect(server.address.description == "unix:" + path)
+        var status = stat()
+        #expect(stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFSOCK)
+        #expect(status.st_mode & 0o777 == 0o660)
+        let response = try LoopbackHTTPClient.request("GET", "/here", unixSocket: path)
+        #expect(response.status == 200 && response.body == "over unix: /here\n")
+        server.stop()
+        #expect(access(path, F_OK) != 0, "the socket file is left behind")
+    }
+
+    @Test func aLiveUnixSocketIsNotTakenOverAndAStaleOneIsReplaced() throws {
+        let (path, folder) = try Self.socketPath()
+        defer { rmdir(folder) }
+        let first = try HTTPServer(address: .unixSocket(path: path), onError: { _ in }) { _ in HTTPResponse.text("first") }
+        #expect {
+            _ = try HTTPServer(address: .unixSocket(path: path), onError: { _ in }) { _ in HTTPResponse.text("second") }
+        } throws: { error in
+            guard case .cannotListen(let address, let reason) = error as? HTTPServerError else { return false }
+            return address == "unix:" + path && reason.contains("already listening")
+        }
+        #expect(try LoopbackHTTPClient.request("GET", "/", unixSocket: path).body == "first")
+        first.stop()
+
+        // A socket file nobody answers on, as a killed server leaves it.
+        let stale = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(stale, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        close(stale)
+        #expect(bound == 0)
+        let second = try HTTPServer(address: .unixSocket(path: path), onError: { _ in }) { _ in HTTPResponse.text("second") }
+        defer { second.stop() }
+        #expect(try LoopbackHTTPClient.request("GET", "/", unixSocket: path).body == "second")
+    }
+
+    @Test func aFileInTheWayOfTheSocketIsLeftAloneAndReported() throws {
+        let (path, folder) = try Self.socketPath()
+        defer {
+            unlink(path)
+            rmdir(folder)
+        }
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("keep me".utf8)))
+        #expect(throws: HTTPServerError.self) {
+            _ = try HTTPServer(address: .unixSocket(path: path), onError: { _ in }) { _ in HTTPResponse.notFound }
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "keep me")
+    }
 }
