@@ -132,11 +132,7 @@ import Testing
             CREATE ROLE bob LOGIN PASSWORD 'bob-Secret-2' IN ROLE biz_viewer;
             INSERT INTO businesses (name, public_phone) VALUES ('Acme', '+15550100001');
             """)
-        let hba = cluster.dataDirectory + "/pg_hba.conf"
-        let rules = try String(contentsOfFile: hba, encoding: .utf8)
-        // Written in place, so the file keeps its owner.
-        try ("local all alice,bob scram-sha-256\n" + rules).write(toFile: hba, atomically: false, encoding: .utf8)
-        try administrator.execute("SELECT pg_reload_conf()")
+        try cluster.requirePassword(of: ["alice", "bob"])
         func connect(_ user: String, _ password: String) throws(PostgresError) -> PostgresConnection {
             try PostgresConnection(
                 connectionString: "host='\(cluster.socketDirectory)' dbname=\(cluster.databaseName) user=\(user) password=\(password)")

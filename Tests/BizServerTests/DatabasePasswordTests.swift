@@ -19,11 +19,7 @@ import Testing
         // admin UI's group roles (migration 0005) beforehand.
         try administrator.execute("CREATE ROLE biz_admin NOLOGIN; CREATE ROLE biz_viewer NOLOGIN")
         try administrator.execute("ALTER DATABASE \(cluster.databaseName) OWNER TO \(Self.role)")
-        let hba = cluster.dataDirectory + "/pg_hba.conf"
-        let rules = try String(contentsOfFile: hba, encoding: .utf8)
-        // The file keeps its owner: written in place, not replaced.
-        try ("local all \(Self.role) scram-sha-256\n" + rules).write(toFile: hba, atomically: false, encoding: .utf8)
-        try administrator.execute("SELECT pg_reload_conf()")
+        try cluster.requirePassword(of: [Self.role])
         let url = cluster.url.replacingOccurrences(of: "user=\(PostgresServerProcess.superuser)", with: "user=\(Self.role)")
         return (cluster, url)
     }

@@ -137,6 +137,17 @@ public final class PostgresServerProcess {
         try migrator.apply(on: connect())
     }
 
+    /// Makes `roles` give their password (SCRAM) over the Unix socket, where the cluster
+    /// otherwise trusts everyone, and reloads the configuration.
+    public func requirePassword(of roles: [String]) throws {
+        let hba = dataDirectory + "/pg_hba.conf"
+        let rules = try String(contentsOfFile: hba, encoding: .utf8)
+        // Written in place, so the file keeps its owner.
+        try ("local all \(roles.joined(separator: ",")) scram-sha-256\n" + rules)
+            .write(toFile: hba, atomically: false, encoding: .utf8)
+        try connect().execute("SELECT pg_reload_conf()")
+    }
+
     private var administratorConnectionString: String {
         "host='\(directory)' user=\(Self.superuser) dbname=postgres"
     }
