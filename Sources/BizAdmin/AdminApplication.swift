@@ -54,11 +54,21 @@ public final class AdminApplication: Sendable {
 
     /// The response to `request`.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        guard settings.allowedHosts.allows(hostHeader: request.headers["host"]) else {
+            Log.info("refused a request for another host", ["host": request.headers["host"] ?? ""])
+            return HTTPResponse.text(
+                "This server does not answer for that host name. Start bizadmin with --allow-host NAME to serve it.\n",
+                status: 421)
+        }
         let route = AdminRoute(method: request.method, path: request.path)
         switch route {
         case .styleSheet:
             return HTTPResponse.text(
                 StaticAssets.adminCSS, contentType: "text/css; charset=utf-8",
+                headers: [HTTPResponse.Header("Cache-Control", "max-age=3600")])
+        case .script:
+            return HTTPResponse.text(
+                StaticAssets.adminJS, contentType: "text/javascript; charset=utf-8",
                 headers: [HTTPResponse.Header("Cache-Control", "max-age=3600")])
         case .notFound:
             return MessagePage.notFound(session: nil)

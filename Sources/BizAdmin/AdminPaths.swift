@@ -8,6 +8,7 @@ enum AdminPaths {
     static let newBusiness = "/businesses/new"
     static let businesses = "/businesses"
     static let styleSheet = "/static/admin.css"
+    static let script = "/static/admin.js"
 
     /// The list in the view `query` describes.
     static func list(_ query: BusinessListQuery) -> String { "/?" + query.queryString }

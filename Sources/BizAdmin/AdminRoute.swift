@@ -11,6 +11,7 @@ enum AdminRoute: Equatable {
     case deleteConfirmation(id: String)
     case deleteBusiness(id: String)
     case styleSheet
+    case script
     /// The path exists but not for this method; `allowed` are the methods it takes.
     case methodNotAllowed(allowed: [String])
     case notFound
@@ -30,6 +31,7 @@ enum AdminRoute: Equatable {
         case ["login"]: self = pick(get: .loginPage, post: .login)
         case ["logout"]: self = pick(get: nil, post: .logout)
         case ["static", "admin.css"]: self = pick(get: .styleSheet, post: nil)
+        case ["static", "admin.js"]: self = pick(get: .script, post: nil)
         case ["businesses"]: self = pick(get: nil, post: .createBusiness)
         case ["businesses", "new"]: self = pick(get: .newBusinessForm, post: nil)
         default:

@@ -11,14 +11,17 @@ public struct AdminSettings: Sendable {
     public var secureCookies: Bool
     /// How long a sign-in waits for PostgreSQL to accept the role.
     public var connectTimeout: Duration
+    /// The host names requests may name; others are refused with 421.
+    public var allowedHosts: HostAllowList
 
     public init(
         databaseURL: String, sessionIdleTimeout: UInt64 = SessionTable.defaultIdleTimeout, secureCookies: Bool = false,
-        connectTimeout: Duration = .seconds(5)
+        connectTimeout: Duration = .seconds(5), allowedHosts: HostAllowList = HostAllowList()
     ) {
         self.databaseURL = databaseURL
         self.sessionIdleTimeout = sessionIdleTimeout
         self.secureCookies = secureCookies
         self.connectTimeout = connectTimeout
+        self.allowedHosts = allowedHosts
     }
 }

@@ -15,7 +15,8 @@ enum Layout {
             HTMLText.element("meta", ["charset": "utf-8"])
                 + HTMLText.element("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
                 + HTMLText.element("title", text: title + " · bizadmin")
-                + HTMLText.element("link", ["rel": "stylesheet", "href": AdminPaths.styleSheet]))
+                + HTMLText.element("link", ["rel": "stylesheet", "href": AdminPaths.styleSheet])
+                + HTMLText.element("script", ["src": AdminPaths.script, "defer": ""]))
         var banner = HTMLText.element("strong", text: "bizadmin")
         if let session {
             let access = session.canWrite ? "can edit" : "read only"
@@ -40,7 +41,8 @@ enum Layout {
         HTMLText.element("input", ["type": "hidden", "name": "csrf", "value": token])
     }
 
-    /// `html` as a response: never cached, never framed, no scripts or outside resources.
+    /// `html` as a response: never cached, never framed, no inline scripts and no resources
+    /// from elsewhere.
     static func response(_ html: HTMLText, status: Int = 200, headers: [HTTPResponse.Header] = []) -> HTTPResponse {
         HTTPResponse(
             status: status,
@@ -49,7 +51,7 @@ enum Layout {
                 HTTPResponse.Header("Cache-Control", "no-store"),
                 HTTPResponse.Header(
                     "Content-Security-Policy",
-                    "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+                    "default-src 'none'; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
                 HTTPResponse.Header("X-Content-Type-Options", "nosniff"),
                 HTTPResponse.Header("Referrer-Policy", "same-origin"),
             ] + headers,

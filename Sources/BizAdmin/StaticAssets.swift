@@ -18,4 +18,30 @@ enum StaticAssets {
         button.danger { background: #b00020; color: #fff; }
 
         """
+
+    /// `/static/admin.js`: the only script. The pages work without it; with it, choosing a
+    /// page size shows it at once (no "Show" button), and "/" focuses the search box.
+    static let adminJS = """
+        "use strict";
+        document.addEventListener("DOMContentLoaded", function () {
+          var size = document.getElementById("size");
+          if (size && size.form) {
+            var show = size.form.querySelector("button[type=submit]");
+            if (show) { show.hidden = true; }
+            size.addEventListener("change", function () { size.form.submit(); });
+          }
+          var search = document.querySelector("input[type=search]");
+          if (search) {
+            document.addEventListener("keydown", function (event) {
+              var target = event.target;
+              var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT");
+              if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+                event.preventDefault();
+                search.focus();
+              }
+            });
+          }
+        });
+
+        """
 }

@@ -37,19 +37,22 @@ let application = AdminApplication(
     settings: AdminSettings(
         databaseURL: invocation.databaseURL,
         sessionIdleTimeout: UInt64(invocation.sessionIdleTimeout * 1_000_000_000),
-        secureCookies: invocation.behindTLS))
+        secureCookies: invocation.behindTLS, allowedHosts: HostAllowList(extraNames: invocation.allowedHosts)))
 var limits = HTTPServer.Limits()
 limits.threads = invocation.threads
 limits.connections = 64
 let server: HTTPServer
 do {
     server = try HTTPServer(
-        endpoint: invocation.listen, limits: limits, onError: { Log.warning("http", ["error": $0]) },
+        address: invocation.listen, limits: limits, onError: { Log.warning("http", ["error": $0]) },
         handler: { application.handle($0) })
 } catch {
     fail(error.description, exitUnavailable)
 }
-Log.info("serving the admin pages", ["url": "http://\(server.endpoint)/"])
+switch server.address {
+case .loopback(let endpoint): Log.info("serving the admin pages", ["url": "http://\(endpoint)/"])
+case .unixSocket(let path): Log.info("serving the admin pages", ["socket": path])
+}
 
 let stopped = DispatchSemaphore(value: 0)
 SignalWatcher.start { signal in

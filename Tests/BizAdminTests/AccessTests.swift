@@ -1,4 +1,7 @@
 import BizAdmin
+import BizCore
+import BizHTTP
+import BizTestSupport
 import Testing
 
 /// Who may do what: CSRF tokens on every form, and viewers refused by PostgreSQL.
@@ -55,5 +58,45 @@ import Testing
         #expect(rows.rows == [[id, "Acme", "+15550100001"]])
         // The session is still usable afterwards.
         #expect(fixture.get("/", cookie: browser.cookie).status == 200)
+    }
+
+    @Test func requestsNamingAnotherHostAreRefusedWith421() throws {
+        let fixture = try AdminFixture()
+        let browser = try fixture.signIn(try fixture.makeRole(in: "biz_admin"))
+        // A page on another site whose name resolves to 127.0.0.1 (DNS rebinding) makes
+        // the browser send its own name in Host; nothing is answered or changed for it.
+        let requests = [
+            HTTPRequest(method: "GET", path: "/login", headers: ["host": "rebind.example:8080"]),
+            HTTPRequest(method: "GET", path: "/static/admin.css", headers: ["host": "rebind.example"]),
+            HTTPRequest(method: "GET", path: "/", headers: ["host": "rebind.example", "cookie": browser.cookie]),
+            HTTPRequest(
+                method: "POST", path: "/businesses",
+                headers: [
+                    "host": "rebind.example", "cookie": browser.cookie,
+                    "content-type": "application/x-www-form-urlencoded",
+                ],
+                body: Array(FormURLEncoding.encode([("csrf", browser.csrf), ("name", "Rebound")]).utf8)),
+        ]
+        for request in requests {
+            let response = fixture.application.handle(request)
+            #expect(response.status == 421, "\(request.method) \(request.path)")
+            #expect(AdminFixture.text(response).contains("--allow-host"))
+        }
+        #expect(try fixture.owner.query("SELECT count(*)::text AS n FROM businesses")[0, "n"] == "0")
+        for host in ["localhost:8080", "127.0.0.1:8080", "[::1]:8080"] {
+            let page = fixture.application.handle(HTTPRequest(method: "GET", path: "/", headers: ["host": host, "cookie": browser.cookie]))
+            #expect(page.status == 200, "\(host)")
+        }
+    }
+
+    @Test func aProxysHostNameIsAnsweredOnceAllowed() throws {
+        let database = try PostgresTestDatabase()
+        let application = AdminApplication(
+            settings: AdminSettings(
+                databaseURL: database.connectionString, allowedHosts: HostAllowList(extraNames: ["admin.example.com"])))
+        let login = application.handle(HTTPRequest(method: "GET", path: "/login", headers: ["host": "admin.example.com"]))
+        #expect(login.status == 200)
+        let other = application.handle(HTTPRequest(method: "GET", path: "/login", headers: ["host": "other.example.com"]))
+        #expect(other.status == 421)
     }
 }

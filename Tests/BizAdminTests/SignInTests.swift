@@ -20,6 +20,16 @@ import Testing
         #expect(AdminFixture.header("Content-Type", in: css) == ["text/css; charset=utf-8"])
         #expect(AdminFixture.text(css).contains("table"))
 
+        // One small script, from the program itself: the page loads it, and the policy
+        // allows scripts from this origin only (nothing inline).
+        let script = fixture.get("/static/admin.js")
+        #expect(script.status == 200)
+        #expect(AdminFixture.header("Content-Type", in: script) == ["text/javascript; charset=utf-8"])
+        #expect(AdminFixture.text(script).contains("addEventListener(\"change\""))
+        #expect(page.contains(#"<script src="/static/admin.js" defer></script>"#))
+        let policy = AdminFixture.header("Content-Security-Policy", in: login).first ?? ""
+        #expect(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"))
+
         for path in ["/", "/businesses/new"] {
             let refused = fixture.get(path)
             #expect(refused.status == 303, "\(path)")

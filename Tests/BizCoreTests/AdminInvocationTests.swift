@@ -28,6 +28,20 @@ import Testing
         #expect(invocation.threads == 8)
     }
 
+    @Test func listensOnAUnixSocketGivenAnAbsolutePath() throws {
+        let invocation = try AdminInvocation.parse(
+            arguments: ["--listen", "/run/bizadmin/bizadmin.sock"], environment: environment)
+        #expect(invocation.listen == .unixSocket(path: "/run/bizadmin/bizadmin.sock"))
+        #expect(invocation.listen.description == "unix:/run/bizadmin/bizadmin.sock")
+    }
+
+    @Test func allowedHostsAreRepeatableAndNormalized() throws {
+        let invocation = try AdminInvocation.parse(
+            arguments: ["--allow-host", "Admin.Example.com", "--allow-host=admin.internal."], environment: environment)
+        #expect(invocation.allowedHosts == ["admin.example.com", "admin.internal"])
+        #expect(try AdminInvocation.parse(arguments: [], environment: environment).allowedHosts.isEmpty)
+    }
+
     @Test func helpNeedsNoDatabase() throws {
         #expect(try AdminInvocation.parse(arguments: ["--help"], environment: [:]).showsHelp)
     }
@@ -37,6 +51,12 @@ import Testing
             ([], [:]),
             (["--listen", "0.0.0.0:8080"], environment),
             (["--listen", "127.0.0.1"], environment),
+            (["--listen", "bizadmin.sock"], environment),
+            (["--listen", "/run/bizadmin/"], environment),
+            (["--listen", "/" + String(repeating: "s", count: 120)], environment),
+            (["--allow-host", "admin.example.com:443"], environment),
+            (["--allow-host", "*.example.com"], environment),
+            (["--allow-host"], environment),
             (["--threads", "0"], environment),
             (["--threads", "many"], environment),
             (["--session-idle-timeout", "soon"], environment),

@@ -21,6 +21,14 @@ import Testing
         #expect(!scanner.flag("help"))
     }
 
+    @Test("A repeated value option gives every value in order; value() gives the last")
+    func repeatedValues() throws {
+        let scanner = try scan(["--name", "a", "--ttl", "1", "--name=b"])
+        #expect(scanner.values("name") == ["a", "b"])
+        #expect(scanner.value("name") == "b")
+        #expect(scanner.values("socket").isEmpty)
+    }
+
     @Test("Value options take the next word or the text after '='")
     func values() throws {
         let scanner = try scan(["--socket", "/tmp/s", "--ttl=5", "--name=a=b", "--name="])

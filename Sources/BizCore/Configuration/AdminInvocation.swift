@@ -1,8 +1,11 @@
 /// What `bizadmin` is asked to do, from its arguments and environment. Pure parsing: the
 /// executable serves the pages.
 public struct AdminInvocation: Sendable, Equatable {
-    /// Where the pages are served: loopback only.
-    public var listen: LoopbackEndpoint
+    /// Where the pages are served: a loopback address or a Unix socket.
+    public var listen: HTTPListenAddress
+    /// Host names besides the loopback ones that requests may name in `Host`: the names a
+    /// proxy in front serves the pages under.
+    public var allowedHosts: [String]
     /// The database to connect to: host, port and database name. The role and password are
     /// not here: each person signs in with their own.
     public var databaseURL: String
@@ -23,14 +26,18 @@ public struct AdminInvocation: Sendable, Equatable {
     public static let defaultThreads = 4
 
     public static let usage = """
-        usage: bizadmin [--listen HOST:PORT] [--database-url URL] [--session-idle-timeout DURATION]
-                        [--behind-tls] [--threads N]
+        usage: bizadmin [--listen HOST:PORT|PATH] [--allow-host NAME]... [--database-url URL]
+                        [--session-idle-timeout DURATION] [--behind-tls] [--threads N]
 
-        Serves the businesses admin pages on a loopback address (default 127.0.0.1:8080).
-        People sign in with a PostgreSQL role and its password (a member of biz_admin or
-        biz_viewer); the database's grants decide what they may do.
+        Serves the businesses admin pages on a loopback address (default 127.0.0.1:8080) or
+        a Unix socket. People sign in with a PostgreSQL role and its password (a member of
+        biz_admin or biz_viewer); the database's grants decide what they may do.
 
-          --listen HOST:PORT            loopback address and port to serve on
+          --listen HOST:PORT|PATH       loopback address and port, or an absolute Unix socket
+                                        path (created with mode 0660), to serve on
+          --allow-host NAME             also answer requests for this host name, as a proxy
+                                        in front serves them (repeatable); requests naming any
+                                        other host than localhost, 127.0.0.1 or ::1 get 421
           --database-url URL            the database (host, port, dbname; default DATABASE_URL);
                                         any user or password in it is overridden at sign-in
           --session-idle-timeout D      end sessions idle this long (default 30m; 90, 30s, 5m, 2h)
@@ -41,7 +48,9 @@ public struct AdminInvocation: Sendable, Equatable {
 
         """
 
-    private static let valueOptions: Set<String> = ["listen", "database-url", "session-idle-timeout", "threads"]
+    private static let valueOptions: Set<String> = [
+        "listen", "allow-host", "database-url", "session-idle-timeout", "threads",
+    ]
 
     /// Parses arguments (without the program name); `DATABASE_URL` stands in for
     /// `--database-url`.
@@ -51,10 +60,17 @@ public struct AdminInvocation: Sendable, Equatable {
         if let extra = scanner.positionals.first {
             throw .invalidValue(name: "arguments", reason: "unexpected argument '\(extra)'")
         }
-        let listen = try LoopbackEndpoint(scanner.value("listen") ?? defaultListen, settingName: "--listen")
+        let listen = try HTTPListenAddress(scanner.value("listen") ?? defaultListen, settingName: "--listen")
+        var allowedHosts: [String] = []
+        for name in scanner.values("allow-host") {
+            guard let host = HostAllowList.hostName(name) else {
+                throw .invalidValue(name: "--allow-host", reason: "'\(name)' is not a host name such as admin.example.com")
+            }
+            allowedHosts.append(host)
+        }
         if scanner.flag("help") {
             return AdminInvocation(
-                listen: listen, databaseURL: "", sessionIdleTimeout: defaultSessionIdleTimeout, behindTLS: false,
+                listen: listen, allowedHosts: allowedHosts, databaseURL: "", sessionIdleTimeout: defaultSessionIdleTimeout, behindTLS: false,
                 threads: defaultThreads, showsHelp: true)
         }
         guard let database = scanner.value("database-url") ?? environment["DATABASE_URL"], !database.isEmpty else {
@@ -79,7 +95,7 @@ public struct AdminInvocation: Sendable, Equatable {
             threads = count
         }
         return AdminInvocation(
-            listen: listen, databaseURL: database, sessionIdleTimeout: idle, behindTLS: scanner.flag("behind-tls"),
+            listen: listen, allowedHosts: allowedHosts, databaseURL: database, sessionIdleTimeout: idle, behindTLS: scanner.flag("behind-tls"),
             threads: threads, showsHelp: false)
     }
 }

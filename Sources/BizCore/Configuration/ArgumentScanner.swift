@@ -44,6 +44,11 @@ public struct ArgumentScanner: Sendable {
         options.last(where: { $0.name == name })?.value
     }
 
+    /// Every value given for a value option that may be repeated, in order.
+    public func values(_ name: String) -> [String] {
+        options.compactMap { $0.name == name ? $0.value : nil }
+    }
+
     /// Whether a flag was given.
     public func flag(_ name: String) -> Bool {
         options.contains { $0.name == name && $0.value == nil }
