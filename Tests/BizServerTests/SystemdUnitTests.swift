@@ -18,7 +18,7 @@ import Testing
         let units = try UnitFile.all()
         #expect(Set(units.map(\.name)).isSuperset(of: [
             "bizcached.socket", "bizcached.service", "bizqueue-worker.service", "biz10dlc-sync.service",
-            "biz10dlc-sync.timer",
+            "biz10dlc-sync.timer", "bizadmin.service",
         ]))
         let staged = try StagedUnits(units)
         let result = try staged.verify()
@@ -45,7 +45,7 @@ import Testing
     /// `systemd-analyze security` (0 is fully locked down, 10 unprotected).
     @Test(
         .enabled(if: SystemdTools.analyze != nil, "systemd-analyze is not installed (Debian package systemd)"),
-        arguments: ["bizcached.service", "bizqueue-worker.service", "biz10dlc-sync.service"])
+        arguments: ["bizcached.service", "bizqueue-worker.service", "biz10dlc-sync.service", "bizadmin.service"])
     func exposureIsAtMostTwo(unit name: String) throws {
         let unit = try #require(try UnitFile.all().first { $0.name == name })
         let staged = try StagedUnits([unit])
@@ -157,9 +157,10 @@ import Testing
         #expect(refused.1)
     }
 
-    /// bizcached serves lookups and `bizqueue work` sends texts under the seccomp filter that
-    /// systemd 252 installs for `MemoryDenyWriteExecute=yes`, which the units set: neither the
-    /// Swift runtime nor a library they load needs memory that is writable and executable.
+    /// bizcached serves lookups, `bizqueue work` sends texts and bizadmin serves its sign-in
+    /// page under the seccomp filter that systemd 252 installs for `MemoryDenyWriteExecute=yes`,
+    /// which the units set: neither the Swift runtime nor a library they load needs memory
+    /// that is writable and executable.
     @Test func binariesRunUnderMemoryDenyWriteExecute() throws {
         let database = try PostgresTestDatabase()
         try database.applyMigrations()
@@ -201,6 +202,17 @@ import Testing
         }, "\(worker.output)")
         worker.signal(SIGTERM)
         #expect(worker.wait(seconds: 30) == 0, "\(worker.output)")
+
+        let port = try LoopbackHTTPClient.freePort()
+        let admin = try WriteXorExecute.run {
+            try ChildProcess(
+                try BuildProducts.path(of: "bizadmin"), ["--listen", "127.0.0.1:\(port)"],
+                environment: ["DATABASE_URL": database.url], outputPath: logs.path + "/bizadmin.log")
+        }
+        #expect(seccompMode(admin.pid) == 2)
+        #expect(eventually { (try? LoopbackHTTPClient.request("GET", "/login", port: port))?.status == 200 }, "\(admin.output)")
+        admin.signal(SIGTERM)
+        #expect(admin.wait(seconds: 10) == 0, "\(admin.output)")
     }
 
     // MARK: scripts/install
@@ -218,7 +230,7 @@ import Testing
 
         let first = try Installer.run(["--bin-dir", products, "DESTDIR=\(root)"])
         #expect(first.status == 0, "\(first.output)")
-        for binary in ["bizcached", "bizctl", "bizqueue", "biz10dlc"] {
+        for binary in ["bizcached", "bizctl", "bizqueue", "biz10dlc", "bizadmin"] {
             let installed = root + "/usr/local/bin/" + binary
             #expect(FileManager.default.isExecutableFile(atPath: installed), "\(binary)")
             #expect(FileManager.default.contentsEqual(atPath: installed, andPath: products + "/" + binary), "\(binary)")
@@ -241,11 +253,11 @@ import Testing
         #expect(try String(contentsOfFile: root + "/etc/bizcached/bizcached.conf", encoding: .utf8)
             == "database-url = postgresql://mine@db/app\n")
         #expect(first.output.contains("kept as they were"))
-        for example in ["bizcached.conf", "bizqueue.env", "biz10dlc.env"] {
+        for example in ["bizcached.conf", "bizqueue.env", "biz10dlc.env", "bizadmin.env"] {
             #expect(FileManager.default.contentsEqual(
                 atPath: root + "/etc/bizcached/\(example).example", andPath: repository + "/systemd/\(example).example"))
         }
-        for created in ["bizqueue.env", "biz10dlc.env"] {
+        for created in ["bizqueue.env", "biz10dlc.env", "bizadmin.env"] {
             #expect(FileManager.default.contentsEqual(
                 atPath: root + "/etc/bizcached/" + created, andPath: repository + "/systemd/\(created).example"))
         }
