@@ -23,10 +23,13 @@ public struct BusinessAdminStore {
         """
 
     /// Matches every row when neither `$1` (a LIKE pattern) nor `$2` (an E.164 number) is
-    /// given; otherwise rows whose name matches `$1` or that use `$2` in either column.
+    /// given; otherwise rows whose name matches `$1` case-insensitively or that use `$2` in
+    /// either column. `lower(name) LIKE lower($1)` rather than ILIKE: the trigram index of
+    /// migration 0006 is on `lower(name)`, and a scan that cannot use it (a pattern under
+    /// three characters) lowercases faster than ILIKE compares.
     static let searchCondition = #"""
         (($1::text IS NULL AND $2::text IS NULL)
-         OR name ILIKE $1 ESCAPE '\'
+         OR lower(name) LIKE lower($1) ESCAPE '\'
          OR public_phone = $2 OR twilio_phone = $2)
         """#
 
@@ -61,21 +64,36 @@ public struct BusinessAdminStore {
         }
         let (offset, overflow) = (page - 1).multipliedReportingOverflow(by: pageSize)
         guard !overflow else { throw .invalidValue("page \(page) is out of range") }
-        let direction = descending ? "DESC" : "ASC"
-        // The count comes first and the page joins it, so a page past the end still gives
-        // one row carrying the count. The outer ORDER BY keeps the page's order. ORDER BY
-        // names sort_key and sort_id: a bare `id` or `updated_at` would mean the text
-        // columns of the select list, which no index serves.
+        let forward = descending ? "DESC" : "ASC", backward = descending ? "ASC" : "DESC"
+        // One statement, so that the count and the page agree. The count comes first and
+        // the page joins it, so a page past the end still gives one row carrying the count.
+        //
+        // The page is found in two steps: the ids of its rows by walking the (sort key, id)
+        // index (migration 0006) past the rows before it, then the rows themselves by id, so
+        // that the skipped rows are never read in full. Pages in the second half are walked
+        // from the far end: only one of the two branches runs (its condition on the count is
+        // checked once), and the last page costs what the first does. The LIMIT around both
+        // branches tells the planner that only a page's worth of ids comes out.
+        //
+        // ORDER BY names sort_key and sort_id: a bare `id` or `updated_at` would mean the
+        // text columns of the select list, which no index serves.
+        let keys = "\(column.sqlExpression) AS sort_key, id AS sort_id FROM public.businesses WHERE \(Self.searchCondition)"
         let sql = """
-            SELECT total.n::text AS total_count, page.*
+            SELECT total.n::text AS total_count, business.*
               FROM (SELECT count(*) AS n FROM public.businesses WHERE \(Self.searchCondition)) AS total
               LEFT JOIN LATERAL (
-                    SELECT \(column.sqlExpression) AS sort_key, id AS sort_id, \(Self.columns)
-                      FROM public.businesses
-                     WHERE \(Self.searchCondition)
-                     ORDER BY sort_key \(direction), sort_id \(direction)
-                     LIMIT $3 OFFSET $4) AS page ON true
-             ORDER BY page.sort_key \(direction), page.sort_id \(direction)
+                    SELECT * FROM (
+                        (SELECT \(keys) AND $4 <= total.n / 2
+                          ORDER BY sort_key \(forward), sort_id \(forward)
+                          LIMIT $3 OFFSET $4)
+                        UNION ALL
+                        (SELECT \(keys) AND $4 > total.n / 2
+                          ORDER BY sort_key \(backward), sort_id \(backward)
+                          LIMIT greatest(least($3, total.n - $4), 0) OFFSET greatest(total.n - $4 - $3, 0))
+                    ) AS either_end LIMIT $3) AS page ON true
+              LEFT JOIN LATERAL (
+                    SELECT \(Self.columns) FROM public.businesses WHERE id = page.sort_id) AS business ON true
+             ORDER BY page.sort_key \(forward), page.sort_id \(forward)
             """
         let rows = try run(sql, [Self.likePattern(search), phone?.e164, String(pageSize), String(offset)])
         do throws(PostgresError) {

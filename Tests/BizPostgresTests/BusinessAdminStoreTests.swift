@@ -70,13 +70,17 @@ import Testing
         }.map(\.1)
         let expected = descending ? Array(ascending.reversed()) : ascending
 
-        var seen: [String] = []
-        for number in 1...3 {
-            let page = try store.page(sortedBy: column, descending: descending, page: number, pageSize: 2)
-            #expect(page.totalCount == 6)
-            seen += page.businesses.map(\.id)
+        // Pages in the second half are read from the far end: sizes that put the last page's
+        // start before, at and past the middle, and a last page that is not full.
+        for size in [1, 2, 4, 5, 6] {
+            var seen: [String] = []
+            for number in 1...((6 + size - 1) / size) {
+                let page = try store.page(sortedBy: column, descending: descending, page: number, pageSize: size)
+                #expect(page.totalCount == 6)
+                seen += page.businesses.map(\.id)
+            }
+            #expect(seen == expected, "\(column) \(descending ? "descending" : "ascending"), \(size) per page")
         }
-        #expect(seen == expected, "\(column) \(descending ? "descending" : "ascending")")
     }
 
     @Test func pagesEndWithAnEmptyPageThatStillCounts() throws {
