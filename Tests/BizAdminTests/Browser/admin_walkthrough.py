@@ -19,10 +19,11 @@ import signal
 import subprocess
 import sys
 import time
+import traceback
 from urllib.parse import parse_qs, urlparse
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as conditions
@@ -65,9 +66,12 @@ class Walkthrough:
     # MARK: Helpers
 
     def wait(self, condition, what, seconds=WAIT_SECONDS):
-        """Waits for `condition`; on timeout fails saying `what` was awaited and where."""
+        """Waits for `condition`; on timeout fails saying `what` was awaited and where.
+        Errors while the condition is tried are tried again: while a page is replaced,
+        Chromium may answer about the old one's elements with an inspector error rather
+        than "stale element"."""
         try:
-            return WebDriverWait(self.driver, seconds).until(condition)
+            return WebDriverWait(self.driver, seconds, ignored_exceptions=(WebDriverException,)).until(condition)
         except TimeoutException:
             raise CheckFailed(f"timed out after {seconds} s waiting for {what} (at {self.driver.current_url})")
 
@@ -125,10 +129,16 @@ class Walkthrough:
         return self.driver.find_element(By.XPATH, "//thead//th[a[starts-with(normalize-space(.), 'Twilio phone')]]")
 
     def click_and_wait_for_new_page(self, element, what):
-        """Clicks `element` and waits until the browser has left the current page."""
+        """Clicks `element` and waits until the browser has left the current page and loaded the next."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
+        self.wait_for_new_page(old, what)
+
+    def wait_for_new_page(self, old, what):
+        """Waits until `old` (the previous page's root element) is gone and the new page has loaded."""
         self.wait(conditions.staleness_of(old), f"a new page after {what}")
+        self.wait(lambda driver: driver.execute_script("return document.readyState") == "complete",
+                  f"the page after {what} to load")
 
     def search(self, text):
         """Types `text` into the search box and submits it."""
@@ -213,21 +223,22 @@ class Walkthrough:
             self.screenshot(f"sorted-by-twilio-phone-{name}")
 
     def step_page_size_20_and_page_3(self):
-        before = self.driver.current_url
+        old = self.driver.find_element(By.TAG_NAME, "html")
         form = self.driver.find_element(By.XPATH, "//form[.//select[@name='size']]")
         Select(form.find_element(By.CSS_SELECTOR, "select[name=size]")).select_by_value("20")
-        # A script may submit the form on change; without one (or when 20 was already
-        # chosen, so nothing changed) the form's own button does.
+        # A script may submit the form on change. Without one, or when 20 was already
+        # chosen (so nothing changed), no new page comes within 2 s: the form's button (or,
+        # if a script hid it, the form itself) is submitted instead.
         try:
-            WebDriverWait(self.driver, 2).until(conditions.url_changes(before))
+            WebDriverWait(self.driver, 2, ignored_exceptions=(WebDriverException,)).until(conditions.staleness_of(old))
+            self.wait_for_new_page(old, "choosing 20 rows per page")
         except TimeoutException:
             button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
             if button.is_displayed():
                 self.click_and_wait_for_new_page(button, "choosing 20 rows per page")
             else:
-                old = self.driver.find_element(By.TAG_NAME, "html")
                 form.submit()
-                self.wait(conditions.staleness_of(old), "a new page after submitting the page size")
+                self.wait_for_new_page(old, "submitting the page size")
         query = self.query()
         check(query.get("size") == "20", f"the URL should carry size=20: {self.driver.current_url}")
         check(query.get("sort") == "twilio_phone" and query.get("dir") == "desc",
@@ -379,6 +390,8 @@ def main():
             print(f"ok: {step}", flush=True)
     except Exception as error:  # a failed check, or Selenium not finding what a step needs
         print(f"FAILED: {step}: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+        if not isinstance(error, CheckFailed):
+            traceback.print_exc(limit=-3)  # where in the walkthrough Selenium failed
         try:
             walkthrough.screenshot("failure")
         except Exception as screenshot_error:
