@@ -7,41 +7,6 @@ import Testing
 /// The `bizadmin` executable: serves the pages over HTTP on loopback or a Unix socket,
 /// within its limits, and stops on SIGTERM.
 @Suite struct BizadminProcessTests {
-    /// A `bizadmin` started from the build, its output in a temporary file.
-    private final class Bizadmin {
-        let process: ChildProcess
-        private let outputPath: String
-
-        /// Starts bizadmin with `arguments` on `databaseURL` and waits until `probe` gets
-        /// an answer.
-        init(_ arguments: [String], databaseURL: String, probe: () throws -> LoopbackHTTPClient.Response) throws {
-            outputPath = NSTemporaryDirectory() + "bizadmin-\(UInt32.random(in: .min ... .max)).log"
-            var environment = ProcessInfo.processInfo.environment
-            environment["DATABASE_URL"] = databaseURL
-            process = try ChildProcess(
-                try BuildProducts.path(of: "bizadmin"), arguments, environment: environment, outputPath: outputPath)
-            for _ in 0..<100 {
-                if (try? probe()) != nil { return }
-                usleep(50_000)
-            }
-            throw ChildProcess.Failure("bizadmin did not answer: \(process.output)")
-        }
-
-        deinit {
-            if process.pid != nil {
-                process.signal(SIGKILL)
-                process.wait()
-            }
-            unlink(outputPath)
-        }
-
-        /// SIGTERM, then the exit status.
-        func stop() -> Int32? {
-            process.signal(SIGTERM)
-            return process.wait(seconds: 10)
-        }
-    }
-
     /// Opens the sign-in page and posts it with `role` and `password` through `send`.
     private static func signIn(
         role: String, password: String, _ send: (String, String, [(String, String)], String?) throws -> LoopbackHTTPClient.Response
@@ -57,9 +22,9 @@ import Testing
     @Test func servesTheSignInPageOverHTTPAndStopsOnSIGTERM() throws {
         let database = try PostgresTestDatabase()
         let port = try LoopbackHTTPClient.freePort()
-        let bizadmin = try Bizadmin(["--listen", "127.0.0.1:\(port)", "--threads", "2"], databaseURL: database.connectionString) {
-            try LoopbackHTTPClient.request("GET", "/login", port: port)
-        }
+        let bizadmin = try BizadminProcess(
+            ["--listen", "127.0.0.1:\(port)", "--threads", "2"], databaseURL: database.connectionString
+        ) { try LoopbackHTTPClient.request("GET", "/login", port: port) }
         let page = try LoopbackHTTPClient.request("GET", "/login", port: port)
         #expect(page.status == 200)
         #expect(page.body.contains("Sign in") && page.body.contains("name=\"password\""))
@@ -78,7 +43,7 @@ import Testing
         let folder = String(cString: try #require(mkdtemp(&template)))
         defer { rmdir(folder) }
         let socket = folder + "/bizadmin.sock"
-        let bizadmin = try Bizadmin(
+        let bizadmin = try BizadminProcess(
             ["--listen", socket, "--allow-host", "admin.example.com"], databaseURL: database.connectionString
         ) { try LoopbackHTTPClient.request("GET", "/login", unixSocket: socket) }
         var status = stat()
@@ -121,7 +86,7 @@ import Testing
         try cluster.requirePassword(of: ["alice"])
 
         let port = try LoopbackHTTPClient.freePort()
-        let bizadmin = try Bizadmin(
+        let bizadmin = try BizadminProcess(
             ["--listen", "127.0.0.1:\(port)"], databaseURL: "host='\(cluster.socketDirectory)' dbname=\(cluster.databaseName)"
         ) { try LoopbackHTTPClient.request("GET", "/login", port: port) }
         let send = { (method: String, path: String, headers: [(String, String)], body: String?) in

@@ -69,20 +69,6 @@ extension ServerFixture {
     }
 }
 
-extension PostgresTestDatabase {
-    /// Waits until a daemon LISTENs for change notifications on this database, so that
-    /// changes made from now on reach it.
-    func waitUntilListened() throws {
-        let connection = try connect()
-        let listening = try eventually {
-            try connection.query(
-                "SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'LISTEN%' AND state = 'idle'", [name]
-            ).count > 0
-        }
-        if !listening { throw ChildProcess.Failure("no daemon LISTENs on \(name) after 10 s") }
-    }
-}
-
 extension DaemonProcess {
     /// The `name` of the business a `GET` answers, nil for anything else.
     func name(of phone: String) throws -> String? {
@@ -106,16 +92,6 @@ func businessName(in reply: ServerReply) -> String? {
         let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
     else { return nil }
     return object["name"] as? String
-}
-
-/// Polls `condition` every 20 ms until it holds or `seconds` pass; returns whether it held.
-func eventually(within seconds: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    repeat {
-        if try condition() { return true }
-        usleep(20_000)
-    } while Date() < deadline
-    return try condition()
 }
 
 /// Hands a non-Sendable value (a client connection) to the one thread that will use it.
