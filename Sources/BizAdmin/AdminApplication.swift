@@ -109,9 +109,11 @@ public final class AdminApplication: Sendable {
             switch route {
             case .newBusinessForm:
                 return Layout.response(
-                    BusinessFormPage.render(session: session, form: BusinessForm(fields: [:]), businessID: nil))
-            case .editForm(let id): return editForm(id: id, session: session)
-            case .deleteConfirmation(let id): return deleteConfirmation(id: id, session: session)
+                    BusinessFormPage.render(
+                        session: session, form: BusinessForm(fields: [:]), businessID: nil, view: listView(of: request)))
+            case .editForm(let id): return editForm(id: id, view: listView(of: request), session: session)
+            case .deleteConfirmation(let id):
+                return deleteConfirmation(id: id, view: listView(of: request), session: session)
             default: return MessagePage.notFound(session: session)
             }
         default: return MessagePage.notFound(session: session)
@@ -123,7 +125,7 @@ public final class AdminApplication: Sendable {
         case .logout: return logout(session)
         case .createBusiness: return save(fields: fields, id: nil, session: session)
         case .updateBusiness(let id): return save(fields: fields, id: id, session: session)
-        case .deleteBusiness(let id): return delete(id: id, session: session)
+        case .deleteBusiness(let id): return delete(id: id, fields: fields, session: session)
         default: return MessagePage.notFound(session: session)
         }
     }

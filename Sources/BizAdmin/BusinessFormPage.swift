@@ -2,10 +2,11 @@ import BizCore
 
 /// The create and edit forms: one field per column, each error beside its field.
 enum BusinessFormPage {
-    /// The form for a new business (`businessID` nil) or for the business `businessID`.
-    static func render(session: AdminSession, form: BusinessForm, businessID: String?) -> HTMLText {
+    /// The form for a new business (`businessID` nil) or for the business `businessID`,
+    /// opened from the list view `view`, which saving and Cancel return to.
+    static func render(session: AdminSession, form: BusinessForm, businessID: String?, view: BusinessListQuery) -> HTMLText {
         let title = businessID == nil ? "New business" : "Edit business"
-        var fields = HTMLText()
+        var fields = Layout.viewField(view)
         for field in BusinessFormField.allCases {
             let id = field.rawValue
             let error = form.errors[field]
@@ -33,7 +34,7 @@ enum BusinessFormPage {
             HTMLText.element(
                 "p", [:],
                 HTMLText.element("button", ["type": "submit"], text: businessID == nil ? "Create" : "Save")
-                    + HTMLText(markup: " ") + HTMLText.element("a", ["href": AdminPaths.list], text: "Cancel")))
+                    + HTMLText(markup: " ") + HTMLText.element("a", ["href": AdminPaths.list(view)], text: "Cancel")))
         let action = businessID.map(AdminPaths.business) ?? AdminPaths.businesses
         let content = HTMLText.element("h1", text: title) + Layout.form(action: action, session: session, fields)
         return Layout.document(title: title, session: session, content: content)

@@ -3,10 +3,15 @@ import BizCore
 /// The businesses table: search, page size, sortable headers, one row per business with its
 /// actions (for roles that can write), and the links between pages.
 enum BusinessListPage {
+    /// The page of `businesses` in the view `query`; `notice` says what a form just did.
     static func render(
-        session: AdminSession, query: BusinessListQuery, businesses: [Business], pagination: Pagination
+        session: AdminSession, query: BusinessListQuery, businesses: [Business], pagination: Pagination,
+        notice: ListNotice? = nil
     ) -> HTMLText {
         var content = HTMLText.element("h1", text: "Businesses")
+        if let notice {
+            content.append(HTMLText.element("p", ["class": "notice", "role": "status"], text: notice.message))
+        }
         content.append(toolbar(session: session, query: query))
         content.append(table(session: session, query: query, businesses: businesses))
         content.append(pages(query: query, pagination: pagination))
@@ -38,7 +43,7 @@ enum BusinessListPage {
                 + HTMLText.element("button", ["type": "submit"], text: "Show"))
         var tools = search + size
         if session.canWrite {
-            tools.append(HTMLText.element("a", ["href": AdminPaths.newBusiness], text: "New business"))
+            tools.append(HTMLText.element("a", ["href": AdminPaths.fromView(AdminPaths.newBusiness, query)], text: "New business"))
         }
         return HTMLText.element("div", ["class": "toolbar"], tools)
     }
@@ -73,8 +78,10 @@ enum BusinessListPage {
                 cells.append(
                     HTMLText.element(
                         "td", [:],
-                        HTMLText.element("a", ["href": AdminPaths.edit(business.id)], text: "Edit") + HTMLText(markup: " ")
-                            + HTMLText.element("a", ["href": AdminPaths.delete(business.id)], text: "Delete")))
+                        HTMLText.element("a", ["href": AdminPaths.fromView(AdminPaths.edit(business.id), query)], text: "Edit")
+                            + HTMLText(markup: " ")
+                            + HTMLText.element(
+                                "a", ["href": AdminPaths.fromView(AdminPaths.delete(business.id), query)], text: "Delete")))
             }
             rows.append(HTMLText.element("tr", [:], cells))
         }
@@ -116,7 +123,7 @@ enum BusinessListPage {
             link("« First", pagination.hasPrevious ? 1 : nil) + link("‹ Previous", pagination.previousPage)
             + HTMLText.element("span", text: pagination.text)
             + link("Next ›", pagination.nextPage) + link("Last »", pagination.hasNext ? pagination.pageCount : nil)
-            + HTMLText.element("span", text: "\(pagination.totalRows) businesses")
+            + HTMLText.element("span", text: pagination.totalRows == 1 ? "1 business" : "\(pagination.totalRows) businesses")
         return HTMLText.element("nav", ["class": "pages", "aria-label": "Pages"], nav)
     }
 }

@@ -6,6 +6,14 @@ import BizHTTP
 enum Layout {
     /// The name of the hidden field that carries the session's CSRF token in every form.
     static let csrfFieldName = "csrf"
+    /// The name of the hidden field in which a form carries the list view it returns to,
+    /// as a query string (`sort=name&dir=asc&page=3&size=20`).
+    static let viewFieldName = "view"
+
+    /// The hidden field with the list view a form returns to.
+    static func viewField(_ view: BusinessListQuery) -> HTMLText {
+        HTMLText.element("input", ["type": "hidden", "name": viewFieldName, "value": view.queryString])
+    }
 
     /// A whole HTML document titled `title` around `content`; with a session, the header
     /// names the role and offers sign-out.

@@ -8,7 +8,7 @@ import Testing
         let fixture = try AdminFixture()
         let browser = try fixture.signIn(try fixture.makeRole(in: "biz_admin"))
         let list = AdminFixture.text(fixture.get("/", cookie: browser.cookie))
-        #expect(list.contains("href=\"/businesses/new\""))
+        #expect(list.contains("href=\"/businesses/new?sort=name&amp;dir=asc&amp;page=1&amp;size=20\""))
 
         let blank = fixture.get("/businesses/new", cookie: browser.cookie)
         #expect(blank.status == 200)
@@ -23,7 +23,7 @@ import Testing
             ],
             cookie: browser.cookie)
         #expect(created.status == 303)
-        #expect(AdminFixture.header("Location", in: created) == ["/"])
+        #expect(AdminFixture.header("Location", in: created) == ["/?sort=name&dir=asc&page=1&size=20&done=created"])
         let row = try fixture.owner.query(
             "SELECT id::text AS id, name, public_phone, twilio_phone, business_type, custom_settings->>'timezone' AS tz FROM businesses")
         #expect(row.rows.count == 1)
@@ -62,6 +62,59 @@ import Testing
         #expect(fixture.post("/businesses/\(id)/delete", form: [("csrf", browser.csrf)], cookie: browser.cookie).status == 404)
         #expect(fixture.get("/businesses/\(id)/edit", cookie: browser.cookie).status == 404)
         #expect(fixture.get("/businesses/not-a-uuid/edit", cookie: browser.cookie).status == 404)
+    }
+
+    @Test func formsReturnToTheListViewTheyCameFromAndSayWhatTheyDid() throws {
+        let fixture = try AdminFixture()
+        var ids: [String] = []
+        for number in 1...12 {
+            ids.append(try fixture.insertBusiness(name: String(format: "Acme %02d", number)))
+        }
+        let browser = try fixture.signIn(try fixture.makeRole(in: "biz_admin"))
+        let view = [("sort", "name"), ("dir", "desc"), ("page", "2"), ("size", "10"), ("q", "acme")]
+        let viewQuery = "sort=name&dir=desc&page=2&size=10&q=acme"
+        let list = AdminFixture.text(fixture.get("/", query: view, cookie: browser.cookie))
+        // Page 2 of 12 by name descending: Acme 02 and Acme 01; their links carry the view.
+        let escaped = viewQuery.replacingOccurrences(of: "&", with: "&amp;")
+        #expect(list.contains("href=\"/businesses/\(ids[1])/edit?\(escaped)\""), "\(list)")
+        #expect(list.contains("href=\"/businesses/\(ids[0])/delete?\(escaped)\""))
+        #expect(!list.contains("role=\"status\""), "no notice without a form handled")
+
+        let form = AdminFixture.text(fixture.get("/businesses/\(ids[1])/edit", query: view, cookie: browser.cookie))
+        #expect(form.contains(#"<input type="hidden" name="view" value="\#(escaped)">"#), "\(form)")
+        #expect(form.contains("<a href=\"/?\(escaped)\">Cancel</a>"))
+        let saved = fixture.post(
+            "/businesses/\(ids[1])", form: [("csrf", browser.csrf), ("view", viewQuery), ("name", "Acme 02 renamed")],
+            cookie: browser.cookie)
+        let location = try #require(AdminFixture.header("Location", in: saved).first)
+        #expect(location == "/?\(viewQuery)&done=saved")
+        let after = AdminFixture.text(fixture.get("/", query: view + [("done", "saved")], cookie: browser.cookie))
+        #expect(after.contains(#"<p class="notice" role="status">Changes saved.</p>"#))
+        #expect(after.contains(">Acme 02 renamed<") && after.contains("Page 2 of 2"))
+
+        // An invalid form keeps the view for the next try.
+        let invalid = fixture.post(
+            "/businesses/\(ids[1])", form: [("csrf", browser.csrf), ("view", viewQuery), ("name", "")], cookie: browser.cookie)
+        #expect(invalid.status == 422)
+        #expect(AdminFixture.text(invalid).contains(#"name="view" value="\#(escaped)""#))
+
+        let confirmation = AdminFixture.text(fixture.get("/businesses/\(ids[0])/delete", query: view, cookie: browser.cookie))
+        #expect(confirmation.contains(#"name="view" value="\#(escaped)""#))
+        let deleted = fixture.post(
+            "/businesses/\(ids[0])/delete", form: [("csrf", browser.csrf), ("view", viewQuery)], cookie: browser.cookie)
+        #expect(AdminFixture.header("Location", in: deleted) == ["/?\(viewQuery)&done=deleted"])
+        let created = fixture.post(
+            "/businesses", form: [("csrf", browser.csrf), ("view", viewQuery), ("name", "Acme 13")], cookie: browser.cookie)
+        #expect(AdminFixture.header("Location", in: created) == ["/?\(viewQuery)&done=created"])
+
+        // The notice is one of three fixed texts; anything else in done= shows nothing, and a
+        // view field that is not a view falls back to the default list.
+        let forged = AdminFixture.text(fixture.get("/", query: [("done", "<script>alert(1)</script>")], cookie: browser.cookie))
+        #expect(!forged.contains("role=\"status\"") && !forged.contains("<script>alert"))
+        let odd = fixture.post(
+            "/businesses/\(ids[2])",
+            form: [("csrf", browser.csrf), ("view", "sort=evil&page=-3&q=%3Cb%3E"), ("name", "Acme 03")], cookie: browser.cookie)
+        #expect(AdminFixture.header("Location", in: odd) == ["/?sort=name&dir=asc&page=1&size=20&q=%3Cb%3E&done=saved"])
     }
 
     @Test func aSavedChangeNotifiesBizcached() throws {

@@ -55,7 +55,7 @@ import Testing
             let response = fixture.get("/", query: query, cookie: browser.cookie)
             #expect(response.status == 200, "\(query)")
             let page = AdminFixture.text(response)
-            return (page, AdminFixture.count("/edit\"", in: page))
+            return (page, AdminFixture.count(">Edit</a>", in: page))
         }
         let first = view([])
         #expect(first.page.contains("Page 1 of 2") && first.rows == 20)

@@ -100,6 +100,11 @@ class Walkthrough:
     def banner(self):
         return self.driver.find_element(By.TAG_NAME, "header").text
 
+    def notice(self):
+        """The text of the list's notice of what a form just did, or None."""
+        notices = self.driver.find_elements(By.CSS_SELECTOR, "main p.notice[role=status]")
+        return notices[0].text if notices else None
+
     def query(self):
         """The current URL's query parameters, one value each."""
         return {name: values[0] for name, values in parse_qs(urlparse(self.driver.current_url).query).items()}
@@ -293,7 +298,9 @@ class Walkthrough:
         # Right after the save: bizcached must already answer the new name.
         cached = self.looked_up_name(phone)
         check(cached == new_name, f"bizcached should answer {new_name!r} for {phone} right after the save, answered {cached!r}")
-        self.search(typed_us_phone(phone))
+        # Back on the list view the edit started from (the search), saying so.
+        check(self.notice() == "Changes saved.", f"the list should say the change was saved: {self.notice()!r}")
+        check(self.query().get("q") == typed_us_phone(phone), f"saving should return to the search: {self.driver.current_url}")
         row = self.row_with_public_phone(phone)
         check(row[0] == new_name, f"the table should show {new_name!r} for {phone}, shows {row[0]!r}")
         self.screenshot("renamed-in-table-and-bizcached")
@@ -313,7 +320,8 @@ class Walkthrough:
         self.click_and_wait_for_new_page(
             self.driver.find_element(By.CSS_SELECTOR, "main form button.danger"), "confirming the deletion")
         self.wait_for_heading("Businesses")
-        self.search(typed_us_phone(phone))
+        check(self.notice() == "Business deleted.", f"the list should say the business was deleted: {self.notice()!r}")
+        check(self.query().get("q") == typed_us_phone(phone), f"deleting should return to the search: {self.driver.current_url}")
         rows = self.rows()
         check(rows == [["No businesses match."]], f"{phone} should be gone from the table, saw: {rows}")
         status, output = self.lookup(phone)
