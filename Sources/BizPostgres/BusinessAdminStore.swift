@@ -109,7 +109,7 @@ public struct BusinessAdminStore {
         }
     }
 
-    /// `%text%` for ILIKE with `\`, `%` and `_` escaped; nil for nil or blank text.
+    /// `%text%` for LIKE with `\`, `%` and `_` escaped; nil for nil or blank text.
     static func likePattern(_ search: String?) -> String? {
         guard let search, !search.allSatisfy(\.isWhitespace) else { return nil }
         var escaped = ""

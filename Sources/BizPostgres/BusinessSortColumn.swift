@@ -17,15 +17,14 @@ public enum BusinessSortColumn: String, CaseIterable, Sendable {
     case updatedAt
 
     /// The SQL expression sorted on. Each has an index on (expression, id) (migration
-    /// 0006); the 10DLC status is sorted through the generated column `ten_dlc_status`,
-    /// which PostgreSQL keeps equal to `custom_settings ->> 'tenDlcStatus'`.
+    /// 0006).
     var sqlExpression: String {
         switch self {
         case .name: "lower(name)"
         case .publicPhone: "public_phone"
         case .twilioPhone: "twilio_phone"
         case .businessType: "business_type"
-        case .tenDlcStatus: "ten_dlc_status"
+        case .tenDlcStatus: "(custom_settings ->> 'tenDlcStatus')"
         case .updatedAt: "updated_at"
         }
     }
