@@ -39,7 +39,7 @@ public final class HTTPServer {
     private var daemon: OpaquePointer?
     private let context: Unmanaged<Context>
     /// The Unix socket file this server created, removed when it stops.
-    private let socketPath: String?
+    private let socketFile: BoundSocketFile?
 
     /// Binds `address` and starts serving. A Unix socket is created with mode 0660 (owner
     /// and group may connect); a stale socket file is replaced, a live one is an error.
@@ -57,7 +57,7 @@ public final class HTTPServer {
         let started: OpaquePointer??
         switch address {
         case .loopback(let endpoint):
-            socketPath = nil
+            socketFile = nil
             started = Self.withSocketAddress(of: endpoint) { socketAddress in
                 Self.start(
                     listening: .address(socketAddress, port: endpoint.port, isIPv6: endpoint.isIPv6), limits: limits,
@@ -71,10 +71,12 @@ public final class HTTPServer {
                 context.release()
                 throw .cannotListen(address: address.description, reason: error.description)
             }
-            socketPath = path
-            // From here on libmicrohttpd owns the descriptor and closes it when it stops.
+            let boundFile = BoundSocketFile(path: path)
+            socketFile = boundFile
+            // From here on libmicrohttpd owns the descriptor: it closes it when it stops, and
+            // also when it fails to start, so only the socket file is left to remove then.
             let daemon = Self.start(listening: .descriptor(listener.descriptor), limits: limits, context: context)
-            if daemon == nil { listener.close() }
+            if daemon == nil { boundFile?.remove() }
             started = .some(daemon)
         }
         guard let started, let daemon = started else {
@@ -96,14 +98,15 @@ public final class HTTPServer {
     deinit { stop() }
 
     /// Stops listening, closes every connection and waits for the server's thread, then
-    /// removes the Unix socket file it created. Safe to call more than once.
+    /// removes the Unix socket file it created, unless another server has replaced it since.
+    /// Safe to call more than once.
     public func stop() {
         guard let daemon else { return }
         self.daemon = nil
         MHD_stop_daemon(daemon)
         // No callback can run any more: the context may go.
         context.release()
-        if let socketPath { unlink(socketPath) }
+        socketFile?.remove()
     }
 
     // MARK: libmicrohttpd

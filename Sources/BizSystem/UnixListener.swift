@@ -4,14 +4,16 @@ import Glibc
 /// A listening Unix stream socket: created at a path, or inherited from systemd.
 ///
 /// The descriptor is non-blocking, so several event loops can wait on it and accept
-/// from it. `close()` removes the socket file only if this process created it.
+/// from it. `close()` removes the socket file only if this process created it, and only
+/// while it is still the file this process created.
 public final class UnixListener: Sendable {
     /// The listening descriptor.
     public let descriptor: Int32
     /// The path the socket is bound to, when known.
     public let path: String?
     /// Whether this process created the socket file (and so removes it when it closes).
-    public let ownsPath: Bool
+    public var ownsPath: Bool { boundFile != nil }
+    private let boundFile: BoundSocketFile?
 
     /// Why the daemon cannot listen.
     public enum ListenError: Error, Sendable, CustomStringConvertible {
@@ -32,13 +34,20 @@ public final class UnixListener: Sendable {
     }
 
     /// Creates the socket at `path` with the given permission bits (0660 by default), owned
-    /// by `group` when given. A stale socket file (nobody answering) is removed first; a live
-    /// one is left alone.
+    /// by `group` when given. A stale socket file (connecting is refused: nobody listens) is
+    /// removed first; a live one, or one that cannot be probed, is left alone.
     public init(path: String, mode: mode_t = 0o660, group: UInt32? = nil, backlog: Int32 = 1024) throws(ListenError) {
         var status = stat()
         if lstat(path, &status) == 0 {
             guard (status.st_mode & S_IFMT) == S_IFSOCK else { throw .notASocket(path: path) }
-            if let probe = try? UnixSocket.connect(path: path) {
+            let probe: Int32
+            do {
+                probe = try UnixSocket.connect(path: path)
+            } catch {
+                guard error.code == ECONNREFUSED else { throw .system(error) }
+                probe = -1
+            }
+            if probe >= 0 {
                 Glibc.close(probe)
                 throw .alreadyServing(path: path)
             }
@@ -74,7 +83,7 @@ public final class UnixListener: Sendable {
         }
         self.descriptor = descriptor
         self.path = path
-        self.ownsPath = true
+        self.boundFile = BoundSocketFile(path: path)
     }
 
     /// Adopts a listening socket passed by systemd; the file stays when this process exits.
@@ -94,7 +103,7 @@ public final class UnixListener: Sendable {
         }
         self.descriptor = descriptor
         self.path = path
-        self.ownsPath = false
+        self.boundFile = nil
     }
 
     /// Accepts one pending connection as a non-blocking descriptor, or nil when none is waiting.
@@ -113,6 +122,6 @@ public final class UnixListener: Sendable {
     /// Closes the socket and, if this process created it, removes the file.
     public func close() {
         Glibc.close(descriptor)
-        if ownsPath, let path { unlink(path) }
+        boundFile?.remove()
     }
 }

@@ -247,6 +247,20 @@ import Testing
         #expect(try LoopbackHTTPClient.request("GET", "/", unixSocket: path).body == "second")
     }
 
+    @Test func stoppingLeavesASocketFileThatAnotherServerPutInItsPlace() throws {
+        let (path, folder) = try Self.socketPath()
+        defer { rmdir(folder) }
+        let first = try HTTPServer(address: .unixSocket(path: path), onError: { _ in }) { _ in HTTPResponse.text("first") }
+        // The file is removed while the first server runs (by hand, or by a cleanup script)
+        // and a second server starts on the same path.
+        #expect(unlink(path) == 0)
+        let second = try HTTPServer(address: .unixSocket(path: path), onError: { _ in }) { _ in HTTPResponse.text("second") }
+        first.stop()
+        #expect(try LoopbackHTTPClient.request("GET", "/", unixSocket: path).body == "second")
+        second.stop()
+        #expect(access(path, F_OK) != 0, "the second server's socket file is left behind")
+    }
+
     @Test func aFileInTheWayOfTheSocketIsLeftAloneAndReported() throws {
         let (path, folder) = try Self.socketPath()
         defer {
