@@ -194,13 +194,12 @@ public final class TenDLCSync {
             }
             report("would record \(label): \(assessment.status.rawValue)")
             switch (task, open) {
-            case (let data?, nil):
+            case (.some, nil):
                 summary.tasksOpened += 1
                 report("would open a registration task for \(label): \(assessment.reason)")
             case (let data?, let existing?) where existing != data:
                 summary.tasksUpdated += 1
                 report("would update the registration task of \(label): \(assessment.reason)")
-                _ = data
             case (nil, .some):
                 summary.tasksClosed += 1
                 report("would close the registration task of \(label)")

@@ -5,7 +5,8 @@ import BizSystem
 import Dispatch
 import Glibc
 
-// bizadmin: the businesses admin pages on a loopback address, until SIGTERM or SIGINT.
+// bizadmin: the businesses admin pages on a loopback address or a Unix socket, until
+// SIGTERM or SIGINT.
 // Exit codes follow sysexits.h.
 
 let exitUsage: Int32 = 64, exitUnavailable: Int32 = 69

@@ -74,7 +74,7 @@ import Testing
         // The "journal" is a file whose device and inode JOURNAL_STREAM names; the child's
         // stderr is opened on the same file (truncated, same inode).
         let logPath = directory + "/stderr.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         var status = stat()
         #expect(stat(logPath, &status) == 0)
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BIZCACHED_") && $0.key != "REDIS_URL" }

@@ -19,7 +19,9 @@ public struct HostAllowList: Sendable, Equatable {
     }
 
     /// Whether a request with this `Host` header value may be answered. A request without
-    /// one (HTTP/1.0) may: browsers always send it, so its absence is not a browser.
+    /// one (HTTP/1.0, or an HTTP/1.1 client that leaves it out) may: browsers always send
+    /// it, so its absence is not a browser. When a request repeats the header, the server
+    /// passes the last one here; a browser never repeats it.
     public func allows(hostHeader: String?) -> Bool {
         guard let hostHeader else { return true }
         guard let host = Self.host(ofHeader: hostHeader) else { return false }
