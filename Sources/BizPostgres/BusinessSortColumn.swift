@@ -17,14 +17,15 @@ public enum BusinessSortColumn: String, CaseIterable, Sendable {
     case updatedAt
 
     /// The SQL expression sorted on. Each has an index on (expression, id) (migration
-    /// 0006).
+    /// 0006); the 10DLC status is sorted through the column `ten_dlc_status`, which a
+    /// trigger keeps equal to `custom_settings ->> 'tenDlcStatus'`.
     var sqlExpression: String {
         switch self {
         case .name: "lower(name)"
         case .publicPhone: "public_phone"
         case .twilioPhone: "twilio_phone"
         case .businessType: "business_type"
-        case .tenDlcStatus: "(custom_settings ->> 'tenDlcStatus')"
+        case .tenDlcStatus: "ten_dlc_status"
         case .updatedAt: "updated_at"
         }
     }

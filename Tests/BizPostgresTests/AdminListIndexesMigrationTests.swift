@@ -24,6 +24,44 @@ import Testing
         #expect(page.businesses.map(\.name) == ["Harbor Bakery"])
     }
 
+    @Test func rowsFromBeforeTheMigrationGetTheirStatusWithoutCountingAsChanged() throws {
+        let database = try PostgresTestDatabase()
+        let connection = try database.connect()
+        let migrations = try Migration.embedded()
+        try Migrator(migrations: migrations.filter { $0.version < 6 }).apply(on: connection)
+        try connection.query(
+            "INSERT INTO businesses (name, custom_settings, updated_at) VALUES ($1, $2::jsonb, $3::timestamptz), ($4, '{}', $3::timestamptz)",
+            ["Registered", #"{"tenDlcStatus": "registered"}"#, "2026-01-01T00:00:00Z", "Unknown"])
+        try connection.listen("business_changed")
+
+        try Migrator().apply(on: connection)
+
+        let rows = try connection.query(
+            "SELECT name, ten_dlc_status, updated_at = '2026-01-01T00:00:00Z' AS unchanged FROM businesses ORDER BY name")
+        #expect(rows.rows == [["Registered", "registered", "t"], ["Unknown", nil, "t"]])
+        #expect(try connection.notifications().isEmpty)
+    }
+
+    @Test func theStatusColumnFollowsCustomSettingsWhateverAWriteSays() throws {
+        let database = try PostgresTestDatabase()
+        let connection = try database.connect()
+        try Migrator().apply(on: connection)
+        func status() throws -> String? {
+            try connection.query("SELECT ten_dlc_status FROM businesses").rows.first?.first ?? nil
+        }
+
+        try connection.query(
+            "INSERT INTO businesses (name, custom_settings, ten_dlc_status) VALUES ($1, $2::jsonb, 'forged')",
+            ["Harbor Bakery", #"{"tenDlcStatus": "campaign_pending"}"#])
+        #expect(try status() == "campaign_pending")
+        try connection.execute(#"UPDATE businesses SET custom_settings = custom_settings || '{"tenDlcStatus": "registered"}'"#)
+        #expect(try status() == "registered")
+        try connection.execute("UPDATE businesses SET ten_dlc_status = 'forged'")
+        #expect(try status() == "registered")
+        try connection.execute("UPDATE businesses SET custom_settings = '{}'")
+        #expect(try status() == nil)
+    }
+
     @Test func wholeRowCopiesOfBusinessesGoBackIn() throws {
         let database = try PostgresTestDatabase()
         let connection = try database.connect()
@@ -41,7 +79,7 @@ import Testing
             INSERT INTO businesses SELECT * FROM saved;
             INSERT INTO businesses SELECT * FROM saved ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name;
             """)
-        let restored = try connection.query("SELECT name, custom_settings ->> 'tenDlcStatus' AS status FROM businesses")
+        let restored = try connection.query("SELECT name, ten_dlc_status FROM businesses")
         #expect(restored.rows == [["Harbor Bakery", "registered"]])
     }
 }
