@@ -7,7 +7,7 @@ import Testing
 
 /// `bizqueue work --metrics-listen`: attempts counted by outcome, sends timed, the queue's
 /// depth read from PostgreSQL at each scrape, all read back with Prometheus's Python parser.
-@Suite(.disabled(if: PrometheusTextParser.unavailableReason != nil, Comment(rawValue: PrometheusTextParser.unavailableReason ?? "")))
+@Suite
 struct WorkerMetricsTests {
     /// Starts a worker serving metrics on a free port and waits until the port answers.
     private func startWorker(_ fixture: QueueFixture, _ arguments: [String] = []) throws -> UInt16 {

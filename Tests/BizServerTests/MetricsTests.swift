@@ -6,7 +6,7 @@ import Testing
 
 /// `METRICS`, `bizctl metrics` and the HTTP `/metrics` listener, read back with
 /// Prometheus's own Python parser while lookups move the counters.
-@Suite(.disabled(if: PrometheusTextParser.unavailableReason != nil, Comment(rawValue: PrometheusTextParser.unavailableReason ?? "")))
+@Suite
 struct MetricsTests {
     /// `bizctl metrics` against the daemon, parsed.
     private func scrape(_ daemon: DaemonProcess) throws -> ParsedMetrics {

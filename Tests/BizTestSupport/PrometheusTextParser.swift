@@ -26,7 +26,8 @@ public struct ParsedMetrics: Sendable {
 
 public enum PrometheusTextParser {
     /// Why the parser cannot run here (python3 or its prometheus_client module is
-    /// missing), or nil when it can; `scripts/install-deps` installs both.
+    /// missing), or nil when it can; `scripts/install-deps` installs both. Tests that read
+    /// metrics then fail with this reason rather than skip, as tests needing PostgreSQL do.
     public static let unavailableReason: String? = {
         guard let result = try? ChildProcess.run(ChildProcess.lookUp("python3"), ["-c", "import prometheus_client"]) else {
             return "python3 cannot be run"
@@ -34,8 +35,9 @@ public enum PrometheusTextParser {
         return result.status == 0 ? nil : "python3 has no prometheus_client (scripts/install-deps installs it): \(result.output)"
     }()
 
-    /// Parses `text`; throws when the Python parser refuses it.
+    /// Parses `text`; throws when the Python parser refuses it or cannot run.
     public static func parse(_ text: String) throws -> ParsedMetrics {
+        if let unavailableReason { throw ChildProcess.Failure(unavailableReason) }
         let directory = NSTemporaryDirectory() + "prometheus-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
