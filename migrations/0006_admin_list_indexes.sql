@@ -53,7 +53,7 @@ END;
 $function$;
 
 CREATE OR REPLACE TRIGGER businesses_copy_ten_dlc_status
-    BEFORE INSERT OR UPDATE ON public.businesses
+    BEFORE INSERT OR UPDATE OF custom_settings, ten_dlc_status ON public.businesses
     FOR EACH ROW EXECUTE FUNCTION public.businesses_copy_ten_dlc_status();
 
 DROP INDEX IF EXISTS public.businesses_lower_name_idx;

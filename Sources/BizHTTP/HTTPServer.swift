@@ -38,8 +38,9 @@ public final class HTTPServer {
     public let address: HTTPListenAddress
     private var daemon: OpaquePointer?
     private let context: Unmanaged<Context>
-    /// The Unix socket file this server created, removed when it stops.
-    private let socketFile: BoundSocketFile?
+    /// The Unix socket this server created, whose file is removed when it stops (its
+    /// descriptor belongs to libmicrohttpd).
+    private let unixListener: UnixListener?
 
     /// Binds `address` and starts serving. A Unix socket is created with mode 0660 (owner
     /// and group may connect); a stale socket file is replaced, a live one is an error.
@@ -57,7 +58,7 @@ public final class HTTPServer {
         let started: OpaquePointer??
         switch address {
         case .loopback(let endpoint):
-            socketFile = nil
+            unixListener = nil
             started = Self.withSocketAddress(of: endpoint) { socketAddress in
                 Self.start(
                     listening: .address(socketAddress, port: endpoint.port, isIPv6: endpoint.isIPv6), limits: limits,
@@ -71,12 +72,11 @@ public final class HTTPServer {
                 context.release()
                 throw .cannotListen(address: address.description, reason: error.description)
             }
-            let boundFile = BoundSocketFile(path: path)
-            socketFile = boundFile
+            unixListener = listener
             // From here on libmicrohttpd owns the descriptor: it closes it when it stops, and
             // also when it fails to start, so only the socket file is left to remove then.
             let daemon = Self.start(listening: .descriptor(listener.descriptor), limits: limits, context: context)
-            if daemon == nil { boundFile?.remove() }
+            if daemon == nil { listener.removeSocketFile() }
             started = .some(daemon)
         }
         guard let started, let daemon = started else {
@@ -106,7 +106,7 @@ public final class HTTPServer {
         MHD_stop_daemon(daemon)
         // No callback can run any more: the context may go.
         context.release()
-        socketFile?.remove()
+        unixListener?.removeSocketFile()
     }
 
     // MARK: libmicrohttpd

@@ -3,21 +3,21 @@ import Glibc
 /// The file a listening Unix socket was bound to, remembered by identity (device and inode)
 /// so that it is removed only while it is still that file: when another instance has since
 /// replaced it with its own socket, that socket stays.
-public struct BoundSocketFile: Sendable {
+struct BoundSocketFile: Sendable {
     /// The socket file's path.
-    public let path: String
+    let path: String
     private let device: UInt64
     private let inode: UInt64
 
     /// Remembers the file now at `path`; nil when there is none.
-    public init?(path: String) {
+    init?(path: String) {
         guard let identity = Self.identity(of: path) else { return nil }
         self.path = path
         (device, inode) = identity
     }
 
     /// Removes the file if it is still the one remembered.
-    public func remove() {
+    func remove() {
         guard let current = Self.identity(of: path), current == (device, inode) else { return }
         unlink(path)
     }

@@ -44,7 +44,9 @@ public final class UnixListener: Sendable {
             do {
                 probe = try UnixSocket.connect(path: path)
             } catch {
-                guard error.code == ECONNREFUSED else { throw .system(error) }
+                // Refused: nobody listens. Gone: removed meanwhile. Anything else (no
+                // permission, say) cannot tell a live server from a dead one.
+                guard error.code == ECONNREFUSED || error.code == ENOENT else { throw .system(error) }
                 probe = -1
             }
             if probe >= 0 {
@@ -122,6 +124,12 @@ public final class UnixListener: Sendable {
     /// Closes the socket and, if this process created it, removes the file.
     public func close() {
         Glibc.close(descriptor)
+        removeSocketFile()
+    }
+
+    /// Removes the socket file if this process created it and it is still that file, leaving
+    /// the descriptor open: for an owner that has handed the descriptor on.
+    public func removeSocketFile() {
         boundFile?.remove()
     }
 }
